@@ -1,0 +1,86 @@
+#include "catalog/catalog.h"
+
+#include <algorithm>
+#include <span>
+
+#include "builders/amazon_ebs/options.h"
+#include "builders/docker/options.h"
+#include "builders/file/options.h"
+#include "builders/null/options.h"
+#include "builders/qemu/options.h"
+#include "postprocessors/artifice/options.h"
+#include "postprocessors/checksum/options.h"
+#include "postprocessors/compress/options.h"
+#include "postprocessors/docker_import/options.h"
+#include "postprocessors/docker_push/options.h"
+#include "postprocessors/docker_save/options.h"
+#include "postprocessors/docker_tag/options.h"
+#include "postprocessors/manifest/options.h"
+#include "postprocessors/shell_local/options.h"
+#include "provisioners/ansible/options.h"
+#include "provisioners/breakpoint/options.h"
+#include "provisioners/file/options.h"
+#include "provisioners/shell/options.h"
+#include "provisioners/shell_local/options.h"
+
+namespace kiln::catalog {
+namespace {
+
+struct Entry {
+  std::string_view type;  // as templates name it
+  const tmpl::Schema& (*options)();
+};
+
+constexpr Entry kBuilders[] = {
+    {"amazon-ebs", builders::amazon_ebs::Options},
+    {"docker", builders::docker::Options},
+    {"file", builders::file::Options},
+    {"null", builders::null::Options},
+    {"qemu", builders::qemu::Options},
+};
+
+constexpr Entry kProvisioners[] = {
+    {"ansible", provisioners::ansible::Options},
+    {"breakpoint", provisioners::breakpoint::Options},
+    {"file", provisioners::file::Options},
+    {"shell", provisioners::shell::Options},
+    {"shell-local", provisioners::shell_local::Options},
+};
+
+constexpr Entry kPostProcessors[] = {
+    {"artifice", postprocessors::artifice::Options},
+    {"checksum", postprocessors::checksum::Options},
+    {"compress", postprocessors::compress::Options},
+    {"docker-import", postprocessors::docker_import::Options},
+    {"docker-push", postprocessors::docker_push::Options},
+    {"docker-save", postprocessors::docker_save::Options},
+    {"docker-tag", postprocessors::docker_tag::Options},
+    {"manifest", postprocessors::manifest::Options},
+    {"shell-local", postprocessors::shell_local::Options},
+};
+
+std::span<const Entry> Table(Kind kind) {
+  switch (kind) {
+    case Kind::kBuilder: return kBuilders;
+    case Kind::kProvisioner: return kProvisioners;
+    case Kind::kPostProcessor: return kPostProcessors;
+  }
+  return {};
+}
+
+}  // namespace
+
+const tmpl::Schema* FindSchema(Kind kind, std::string_view type) {
+  for (const Entry& e : Table(kind))
+    if (e.type == type) return &e.options();
+  return nullptr;
+}
+
+std::vector<std::string> KnownTypes(Kind kind) {
+  std::vector<std::string> names;
+  for (const Entry& e : Table(kind)) names.emplace_back(e.type);
+  std::ranges::sort(names);
+  return names;
+}
+
+}  // namespace kiln::catalog

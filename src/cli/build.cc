@@ -1,0 +1,60 @@
+#include <fmt/format.h>
+
+#include "cli/command.h"
+#include "cli/template_args.h"
+
+namespace kiln::cli {
+
+namespace {
+constexpr std::string_view kUsage =
+    "Usage: kiln build [options] TEMPLATE\n\n"
+    "  Runs all the builds in the template: starts each builder's machine,\n"
+    "  provisions it, captures the image and runs the post-processors.\n";
+
+constexpr std::string_view kOnErrorModes[] = {"cleanup", "abort", "ask", "run-cleanup-provisioner"};
+}  // namespace
+
+int RunBuild(std::span<const std::string> args, const GlobalOptions& global) {
+  bool machine = global.machine_readable, color = true, debug = false, force = false, timestamps = false;
+  int parallel = 0;
+  std::string on_error = "cleanup";
+  TemplateArgs targs;
+  FlagSet flags("build");
+  flags.Bool("color", &color, "If true, color the output of each build (default true).");
+  flags.Bool("debug", &debug, "Debug mode: pause before each step until Enter is pressed.");
+  AddSelectionFlags(flags, targs);
+  flags.Bool("force", &force, "Force a build to continue if artifacts exist, deleting them.");
+  flags.Bool("machine-readable", &machine, "Produce machine-readable output.");
+  flags.Func("on-error", [&](std::string_view v) -> std::optional<std::string> {
+    for (std::string_view mode : kOnErrorModes)
+      if (v == mode) {
+        on_error = v;
+        return std::nullopt;
+      }
+    return "must be one of cleanup, abort, ask, run-cleanup-provisioner";
+  }, "If the build fails: cleanup (default), abort, ask, or run-cleanup-provisioner.", "cleanup");
+  flags.Int("parallel-builds", &parallel, "Number of builds to run in parallel; 0 means no limit (default 0).");
+  flags.Bool("timestamp-ui", &timestamps, "Prefix each output line with an RFC 3339 timestamp.");
+  AddVariableFlags(flags, targs);
+  Result<std::vector<std::string>> rest = flags.Parse(args);
+  ui::Ui ui = MakeUi(machine, color, timestamps);
+  if (!rest) return UsageError(ui, rest.error(), kUsage, flags);
+  if (rest->size() != 1)
+    return UsageError(ui, MakeError("build expects exactly one TEMPLATE argument"), kUsage, flags);
+  if (parallel < 0)
+    return UsageError(ui, MakeError("-parallel-builds must be 0 (no limit) or more"), kUsage, flags);
+
+  LoadedTemplate loaded = LoadTemplate(rest->front(), targs, LoadStage::kPrepare, ui.output());
+  if (ReportDiagnostics(loaded.diags, ui)) return 1;
+  if (loaded.builds.empty()) {
+    ui.Error("No builds to run: -only/-except left none of the template's builds.");
+    return 1;
+  }
+  // The build engine arrives with the builders (docker first); until then a
+  // build stops here, after everything a build checks before it starts.
+  for (const tmpl::PreparedBuild& b : loaded.builds)
+    ui.Error(fmt::format("Build '{}' cannot run: kiln has no {} builder engine yet", b.name, b.type));
+  return 1;
+}
+
+}  // namespace kiln::cli

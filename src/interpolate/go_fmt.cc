@@ -1,0 +1,245 @@
+#include "interpolate/go_fmt.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <cstdlib>
+
+namespace kiln::interpolate {
+namespace {
+
+// Go's %v / shortest %g: exponent form below 1e-4 and from 1e6 (e+06).
+std::string FormatFloat(double d) {
+  char buf[64];
+  auto sci = std::to_chars(buf, buf + sizeof buf - 1, d,
+                           std::chars_format::scientific);
+  *sci.ptr = '\0';  // for atoi below
+  std::string_view s(buf, sci.ptr - buf);
+  size_t e = s.find('e');
+  if (e == std::string_view::npos) return std::string(s);  // inf, nan
+  int exp = std::atoi(s.data() + e + 1);
+  if (exp < -4 || exp >= 6)
+    return fmt::format("{}e{}{:02}", s.substr(0, e), exp < 0 ? '-' : '+',
+                       std::abs(exp));
+  auto fixed =
+      std::to_chars(buf, buf + sizeof buf, d, std::chars_format::fixed);
+  return std::string(buf, fixed.ptr - buf);
+}
+
+struct Spec {
+  bool minus = false, plus = false, zero = false;
+  int width = -1, precision = -1;
+  char verb = 0;
+};
+
+std::string Pad(std::string s, const Spec& sp, bool numeric) {
+  if (sp.width <= static_cast<int>(s.size())) return s;
+  size_t n = sp.width - s.size();
+  if (sp.minus) return s + std::string(n, ' ');
+  if (sp.zero && numeric) {
+    size_t sign = !s.empty() && (s[0] == '-' || s[0] == '+');
+    return s.insert(sign, n, '0');
+  }
+  return std::string(n, ' ') + s;
+}
+
+std::string BadVerb(char verb, const Value& v) {
+  if (std::holds_alternative<std::monostate>(v))
+    return fmt::format("%!{}(<nil>)", verb);
+  return fmt::format("%!{}({}={})", verb, TypeName(v), FormatValue(v));
+}
+
+std::string FormatInt(int64_t i, const Spec& sp) {
+  uint64_t mag = i < 0 ? 0 - static_cast<uint64_t>(i) : i;
+  std::string digits;
+  switch (sp.verb) {
+    case 'v':
+    case 'd':
+      digits = fmt::format("{}", mag);
+      break;
+    case 'x':
+      digits = fmt::format("{:x}", mag);
+      break;
+    case 'X':
+      digits = fmt::format("{:X}", mag);
+      break;
+    case 'b':
+      digits = fmt::format("{:b}", mag);
+      break;
+    case 'o':
+      digits = fmt::format("{:o}", mag);
+      break;
+    case 'q':  // a quoted character, printable ASCII only
+      if (i < 0x20 || i >= 0x7f) return BadVerb('q', i);
+      return Pad(std::string(i == '\'' || i == '\\' ? "'\\" : "'") +
+                     static_cast<char>(i) + "'",
+                 sp, false);
+    default:
+      return BadVerb(sp.verb, i);
+  }
+  return Pad((i < 0 ? "-" : sp.plus ? "+" : "") + digits, sp, true);
+}
+
+std::string FormatDouble(double d, const Spec& sp) {
+  int p = sp.precision < 0 ? 6 : sp.precision;
+  std::string s;
+  switch (sp.verb) {
+    case 'v':
+    case 'g':
+      s = sp.precision < 0 ? FormatFloat(d) : fmt::format("{:.{}g}", d, p);
+      break;
+    case 'f':
+      s = fmt::format("{:.{}f}", d, p);
+      break;
+    case 'e':
+      s = fmt::format("{:.{}e}", d, p);
+      break;
+    default:
+      return BadVerb(sp.verb, d);
+  }
+  if (sp.plus && d >= 0) s.insert(0, "+");
+  return Pad(s, sp, true);
+}
+
+std::string FormatString(const std::string& s, const Spec& sp) {
+  switch (sp.verb) {
+    case 'v':
+    case 's':
+      return Pad(sp.precision >= 0 ? s.substr(0, sp.precision) : s, sp, false);
+    case 'q':
+      return Pad(Quote(s), sp, false);
+    case 'x':
+    case 'X': {
+      std::string hex;
+      for (unsigned char c : s)
+        hex += sp.verb == 'x' ? fmt::format("{:02x}", c)
+                              : fmt::format("{:02X}", c);
+      return Pad(hex, sp, false);
+    }
+    default:
+      return BadVerb(sp.verb, s);
+  }
+}
+
+std::string FormatArg(const Value& v, const Spec& sp) {
+  if (auto* i = std::get_if<int64_t>(&v)) return FormatInt(*i, sp);
+  if (auto* d = std::get_if<double>(&v)) return FormatDouble(*d, sp);
+  if (auto* s = std::get_if<std::string>(&v)) return FormatString(*s, sp);
+  if (auto* b = std::get_if<bool>(&v))
+    return sp.verb == 'v' || sp.verb == 't'
+               ? Pad(*b ? "true" : "false", sp, false)
+               : BadVerb(sp.verb, v);
+  return sp.verb == 'v' || sp.verb == 's' ? Pad(FormatValue(v), sp, false)
+                                          : BadVerb(sp.verb, v);
+}
+
+}  // namespace
+
+std::string FormatValue(const Value& v) {
+  if (auto* b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (auto* d = std::get_if<double>(&v)) return FormatFloat(*d);
+  if (auto* s = std::get_if<std::string>(&v)) return *s;
+  if (auto* m = std::get_if<const DataMap*>(&v)) {
+    std::string out = "map[";
+    for (const auto& [k, val] : **m)
+      out += (out.size() > 4 ? " " : "") + k + ":" + val;
+    return out + "]";
+  }
+  return "<nil>";
+}
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (unsigned char c : s) {
+    static constexpr std::string_view kFrom = "\a\b\f\n\r\t\v\\\"",
+                                      kTo = "abfnrtv\\\"";
+    if (size_t k = kFrom.find(static_cast<char>(c));
+        k != std::string_view::npos && c != 0) {
+      out += '\\';
+      out += kTo[k];
+    } else if (c < 0x20 || c == 0x7f) {
+      out += fmt::format("\\x{:02x}", c);
+    } else {
+      out += static_cast<char>(
+          c);  // UTF-8 passes through as Go keeps printable runes
+    }
+  }
+  return out + "\"";
+}
+
+std::string Sprint(std::span<const Value> args) {
+  std::string out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    bool is_string = std::holds_alternative<std::string>(args[i]);
+    if (i > 0 && !is_string &&
+        !std::holds_alternative<std::string>(args[i - 1]))
+      out += ' ';
+    out += FormatValue(args[i]);
+  }
+  return out;
+}
+
+std::string Sprintln(std::span<const Value> args) {
+  std::string out;
+  for (size_t i = 0; i < args.size(); ++i)
+    out += (i ? " " : "") + FormatValue(args[i]);
+  return out + "\n";
+}
+
+std::string Sprintf(std::string_view format, std::span<const Value> args) {
+  std::string out;
+  size_t next = 0;
+  for (size_t i = 0; i < format.size();) {
+    if (format[i] != '%') {
+      out += format[i++];
+      continue;
+    }
+    Spec sp;
+    ++i;
+    for (; i < format.size(); ++i) {
+      char f = format[i];
+      if (f == '-')
+        sp.minus = true;
+      else if (f == '+')
+        sp.plus = true;
+      else if (f == '0')
+        sp.zero = true;
+      else if (f != ' ' && f != '#')
+        break;
+    }
+    auto number = [&] {
+      int n = 0;
+      while (i < format.size() && format[i] >= '0' && format[i] <= '9')
+        n = n * 10 + (format[i++] - '0');
+      return n;
+    };
+    if (i < format.size() && format[i] >= '1' && format[i] <= '9')
+      sp.width = number();
+    if (i < format.size() && format[i] == '.') {
+      ++i;
+      sp.precision = number();
+    }
+    if (i >= format.size()) {
+      out += "%!(NOVERB)";
+      break;
+    }
+    sp.verb = format[i++];
+    if (sp.verb == '%')
+      out += '%';
+    else if (next >= args.size())
+      out += fmt::format("%!{}(MISSING)", sp.verb);
+    else
+      out += FormatArg(args[next++], sp);
+  }
+  if (next < args.size()) {
+    out += "%!(EXTRA ";
+    for (size_t k = next; k < args.size(); ++k)
+      out += fmt::format("{}{}={}", k > next ? ", " : "", TypeName(args[k]),
+                         FormatValue(args[k]));
+    out += ")";
+  }
+  return out;
+}
+
+}  // namespace kiln::interpolate

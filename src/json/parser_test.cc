@@ -1,0 +1,83 @@
+#include <gtest/gtest.h>
+
+#include "json/value.h"
+
+namespace kiln::json {
+namespace {
+
+Error ParseError(std::string_view text) {
+  Result<Value> v = Parse(text, "t.json");
+  EXPECT_FALSE(v.has_value()) << text;
+  return v ? Error{} : v.error();
+}
+
+TEST(JsonParser, KeepsPositionsOfKeysAndValues) {
+  Result<Value> v = Parse("{\n  \"a\": [1, true],\n  \"bb\":\t\"x\"\n}", "t.json");
+  ASSERT_TRUE(v.has_value());
+  const Member* a = v->FindMember("a");
+  ASSERT_NE(a, nullptr);
+  EXPECT_EQ(a->key_range.start.line, 2);
+  EXPECT_EQ(a->key_range.start.column, 3);
+  EXPECT_EQ(a->value.items[1].range.start.column, 12);
+  const Member* bb = v->FindMember("bb");
+  EXPECT_EQ(bb->value.range.start.line, 3);
+  EXPECT_EQ(bb->value.range.start.column, 9);
+  EXPECT_EQ(bb->value.text, "x");
+}
+
+TEST(JsonParser, DecodesEscapesAndMapsOffsetsBack) {
+  Result<Value> v = Parse(R"({"k": "a\"b\u00e9{{x}}"})", "t.json");
+  ASSERT_TRUE(v.has_value());
+  const Value& s = *v->Find("k");
+  EXPECT_EQ(s.text, "a\"b\xC3\xA9{{x}}");
+  // The value's quote is at column 7; a, \", b and \u00e9 take 10 columns.
+  std::size_t brace = s.text.find("{{");
+  EXPECT_EQ(s.PosOfChar(brace).column, 7 + 1 + 10);
+  EXPECT_EQ(s.PosOfChar(0).column, 8);
+}
+
+TEST(JsonParser, NumbersKeepTheirSourceText) {
+  Result<Value> v = Parse("[12345678901234567890, -1.5e3, 0]", "t.json");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->items[0].text, "12345678901234567890");
+  EXPECT_EQ(v->items[1].text, "-1.5e3");
+  EXPECT_EQ(v->ToJson()[2], 0);
+}
+
+TEST(JsonParser, ReportsSyntaxErrorsAtTheOffendingCharacter) {
+  Error e = ParseError("{\n \"builders\": [\n {\"type\": \"docker\",, }]}");
+  ASSERT_TRUE(e.where);
+  EXPECT_EQ(e.where->start.line, 3);
+  EXPECT_EQ(e.where->start.column, 20);
+  EXPECT_EQ(e.summary, "JSON syntax error");
+  EXPECT_NE(e.detail.find("character ','"), std::string::npos) << e.detail;
+}
+
+TEST(JsonParser, RejectsTrailingCommasDuplicatesAndGarbage) {
+  EXPECT_NE(ParseError("[1, 2,]").detail.find("trailing comma"), std::string::npos);
+  EXPECT_NE(ParseError("{\"a\": 1,}").detail.find("trailing comma"), std::string::npos);
+  Error dup = ParseError("{\"a\": 1,\n \"a\": 2}");
+  EXPECT_EQ(dup.detail, "duplicate key 'a'");
+  EXPECT_EQ(dup.where->start.line, 2);
+  EXPECT_EQ(dup.where->start.column, 2);
+  EXPECT_NE(ParseError("{} x").detail.find("after the end"), std::string::npos);
+  EXPECT_NE(ParseError("").detail.find("empty"), std::string::npos);
+  EXPECT_NE(ParseError("{\"a\" 1}").detail.find("':'"), std::string::npos);
+  EXPECT_NE(ParseError("[01]").detail.find("','"), std::string::npos);
+  EXPECT_NE(ParseError("[\"\\q\"]").detail.find("invalid escape"), std::string::npos);
+}
+
+TEST(JsonParser, UnterminatedStringPointsAtItsQuote) {
+  Error e = ParseError("{\"a\": \"abc\n}");
+  EXPECT_EQ(e.where->start.column, 7);
+  EXPECT_NE(e.detail.find("unterminated"), std::string::npos);
+}
+
+TEST(JsonParser, DeepNestingIsAnErrorNotACrash) {
+  std::string deep(100000, '[');
+  Error e = ParseError(deep);
+  EXPECT_NE(e.detail.find("too deep"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kiln::json

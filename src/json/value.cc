@@ -1,0 +1,66 @@
+#include "json/value.h"
+
+namespace kiln::json {
+
+std::string_view KindName(Kind kind) {
+  switch (kind) {
+    case Kind::kNull: return "null";
+    case Kind::kBool: return "a boolean";
+    case Kind::kNumber: return "a number";
+    case Kind::kString: return "a string";
+    case Kind::kArray: return "an array";
+    case Kind::kObject: return "an object";
+  }
+  return "a value";
+}
+
+const Member* Value::FindMember(std::string_view key) const {
+  for (const Member& m : members)
+    if (m.key == key) return &m;
+  return nullptr;
+}
+
+const Value* Value::Find(std::string_view key) const {
+  const Member* m = FindMember(key);
+  return m ? &m->value : nullptr;
+}
+
+SourcePos Value::PosOfChar(std::size_t offset) const {
+  // Source offset = 1 (the quote) + offset, plus whatever the escapes before
+  // it added; each escape entry records the state right after one escape.
+  std::size_t source = 1 + offset;
+  for (const auto& [decoded, src] : escapes) {
+    if (decoded > offset) break;
+    source = src + (offset - decoded);
+  }
+  SourcePos pos = range.start;
+  pos.column += static_cast<int>(source);
+  pos.byte += static_cast<int>(source);
+  return pos;
+}
+
+SourceRange Value::RangeOfChars(std::size_t offset, std::size_t length) const {
+  return SourceRange{range.file, PosOfChar(offset), PosOfChar(offset + length)};
+}
+
+nlohmann::json Value::ToJson() const {
+  switch (kind) {
+    case Kind::kNull: return nullptr;
+    case Kind::kBool: return boolean;
+    case Kind::kNumber: return nlohmann::json::parse(text);
+    case Kind::kString: return text;
+    case Kind::kArray: {
+      nlohmann::json out = nlohmann::json::array();
+      for (const Value& v : items) out.push_back(v.ToJson());
+      return out;
+    }
+    case Kind::kObject: {
+      nlohmann::json out = nlohmann::json::object();
+      for (const Member& m : members) out[m.key] = m.value.ToJson();
+      return out;
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace kiln::json
