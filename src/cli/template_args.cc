@@ -28,34 +28,38 @@ void AddSelectionFlags(FlagSet& flags, TemplateArgs& args) {
   flags.List("except", &args.selection.except, "Run all builds and post-processors other than these.");
 }
 
-LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, LoadStage stage,
-                            ui::Output& output) {
-  LoadedTemplate loaded;
-  loaded.tmpl = tmpl::LoadJsonTemplate(path, loaded.diags);
-  bool parsed = !HasErrors(loaded.diags);
-  if (!parsed) {
-    // Which variables are sensitive is unknown when the template does not
-    // parse: hide every value the user passed rather than risk one.
-    for (const auto& [name, value] : args.vars.vars) output.AddSecret(value);
-    for (const std::string& file : args.vars.var_files)
-      if (auto values = tmpl::ReadVarFile(file))
-        for (const auto& [name, value] : *values) output.AddSecret(value);
-    return loaded;
-  }
-  // Secrets first, before any stage can print: sensitive defaults, and the
-  // values given for sensitive variables on the command line or in files.
+namespace {
+
+void RegisterSecrets(const tmpl::Template& t, const tmpl::VariableArgs& vars, bool all_passed_values,
+                     ui::Output& output) {
   std::set<std::string> sensitive;
-  for (const tmpl::Variable& v : loaded.tmpl.variables) {
+  for (const tmpl::Variable& v : t.variables) {
     if (!v.sensitive) continue;
     sensitive.insert(v.name);
     if (v.default_value) output.AddSecret(*v.default_value);
   }
-  for (const auto& [name, value] : args.vars.vars)
-    if (sensitive.contains(name)) output.AddSecret(value);
-  for (const std::string& file : args.vars.var_files)
+  auto add = [&](const std::string& name, const std::string& value) {
+    if (all_passed_values || sensitive.contains(name)) output.AddSecret(value);
+  };
+  for (const auto& [name, value] : vars.vars) add(name, value);
+  for (const std::string& file : vars.var_files)
     if (auto values = tmpl::ReadVarFile(file))
-      for (const auto& [name, value] : *values)
-        if (sensitive.contains(name)) output.AddSecret(value);
+      for (const auto& [name, value] : *values) add(name, value);
+}
+
+}  // namespace
+
+LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, LoadStage stage,
+                            ui::Output& output) {
+  LoadedTemplate loaded;
+  ui::Log("loading template {} (var files: {}, -var flags: {})", path, args.vars.var_files.size(),
+          args.vars.vars.size());
+  loaded.tmpl = tmpl::LoadJsonTemplate(path, loaded.diags);
+  // Secrets first, before anything can print them. A template with errors
+  // may not say which variables are sensitive: then every value the user
+  // passed is hidden rather than risk one.
+  RegisterSecrets(loaded.tmpl, args.vars, /*all_passed_values=*/HasErrors(loaded.diags), output);
+  if (HasErrors(loaded.diags)) return loaded;
   if (stage == LoadStage::kSyntax) return loaded;
 
   interpolate::Context& ctx = loaded.context;
@@ -69,25 +73,29 @@ LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, L
   loaded.vars = tmpl::ResolveVariables(loaded.tmpl, args.vars, ctx, loaded.diags);
   // Rendered values of sensitive variables ({{env}}, {{user}}) too.
   for (const std::string& secret : loaded.vars.secrets) output.AddSecret(secret);
+  // Logged in full: the output masks the sensitive ones.
+  for (const auto& [name, value] : loaded.vars.values) ui::Log("variable {} = {}", name, value);
   if (stage == LoadStage::kVariables || HasErrors(loaded.diags)) return loaded;
 
   loaded.builds = tmpl::PrepareBuilds(loaded.tmpl, loaded.vars, args.selection, ctx, loaded.diags);
+  for (const tmpl::PreparedBuild& b : loaded.builds) ui::Log("build {}: {}", b.name, b.builder.config.values.dump());
   return loaded;
 }
 
 bool ReportDiagnostics(const Diagnostics& diags, ui::Ui& ui) {
   ui::SourceCache sources;
+  ui::MaskFn mask = [&ui](std::string_view text) { return ui.output().Mask(text); };
   bool errors = false;
   Diagnostics warnings, failures;
   for (const Error& e : diags) (e.warning ? warnings : failures).push_back(e);
   if (!warnings.empty()) {
-    std::string text = ui::RenderDiagnostics(warnings, sources);
+    std::string text = ui::RenderDiagnostics(warnings, sources, mask);
     if (ui.machine_readable()) ui.Machine("ui", {"error", text});
     else ui.output().Err(text);
   }
   if (!failures.empty()) {
     errors = true;
-    std::string text = ui::RenderDiagnostics(failures, sources);
+    std::string text = ui::RenderDiagnostics(failures, sources, mask);
     if (ui.machine_readable()) {
       ui.Machine("error-count", {std::to_string(failures.size())});
       ui.Machine("ui", {"error", text});

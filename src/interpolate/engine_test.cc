@@ -210,6 +210,8 @@ TEST_F(EngineTest, Literals) {
             "31 -3 1.5 97 1000 5 15 1000 true");
   EXPECT_EQ(Ok(R"({{"a\tb\x41\u00e9\\\""}})"), "a\tbAé\\\"");
   EXPECT_EQ(Ok("{{`raw \\n`}}"), "raw \\n");
+  EXPECT_EQ(Ok(R"({{"\101\U0001F600"}} {{'\n'}} {{'é'}} {{"}}"}})"),
+            "A\U0001F600 10 233 }}");
 }
 
 TEST_F(EngineTest, Pipelines) {

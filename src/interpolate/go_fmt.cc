@@ -50,53 +50,30 @@ std::string BadVerb(char verb, const Value& v) {
 }
 
 std::string FormatInt(int64_t i, const Spec& sp) {
-  uint64_t mag = i < 0 ? 0 - static_cast<uint64_t>(i) : i;
-  std::string digits;
-  switch (sp.verb) {
-    case 'v':
-    case 'd':
-      digits = fmt::format("{}", mag);
-      break;
-    case 'x':
-      digits = fmt::format("{:x}", mag);
-      break;
-    case 'X':
-      digits = fmt::format("{:X}", mag);
-      break;
-    case 'b':
-      digits = fmt::format("{:b}", mag);
-      break;
-    case 'o':
-      digits = fmt::format("{:o}", mag);
-      break;
-    case 'q':  // a quoted character, printable ASCII only
-      if (i < 0x20 || i >= 0x7f) return BadVerb('q', i);
-      return Pad(std::string(i == '\'' || i == '\\' ? "'\\" : "'") +
-                     static_cast<char>(i) + "'",
-                 sp, false);
-    default:
-      return BadVerb(sp.verb, i);
+  if (sp.verb == 'q') {  // a quoted character; printable ASCII only
+    if (i < 0x20 || i >= 0x7f) return BadVerb('q', i);
+    bool escape = i == '\'' || i == '\\';
+    return Pad(fmt::format("'{}{}'", escape ? "\\" : "", char(i)), sp, false);
   }
+  if (std::string_view("vdxXbo").find(sp.verb) == std::string_view::npos)
+    return BadVerb(sp.verb, i);
+  uint64_t mag = i < 0 ? 0 - static_cast<uint64_t>(i) : i;
+  char base = sp.verb == 'v' ? 'd' : sp.verb;
+  std::string digits =
+      fmt::format(fmt::runtime(fmt::format("{{:{}}}", base)), mag);
   return Pad((i < 0 ? "-" : sp.plus ? "+" : "") + digits, sp, true);
 }
 
 std::string FormatDouble(double d, const Spec& sp) {
-  int p = sp.precision < 0 ? 6 : sp.precision;
-  std::string s;
-  switch (sp.verb) {
-    case 'v':
-    case 'g':
-      s = sp.precision < 0 ? FormatFloat(d) : fmt::format("{:.{}g}", d, p);
-      break;
-    case 'f':
-      s = fmt::format("{:.{}f}", d, p);
-      break;
-    case 'e':
-      s = fmt::format("{:.{}e}", d, p);
-      break;
-    default:
-      return BadVerb(sp.verb, d);
-  }
+  if (std::string_view("vgfe").find(sp.verb) == std::string_view::npos)
+    return BadVerb(sp.verb, d);
+  std::string s =
+      (sp.verb == 'v' || sp.verb == 'g') && sp.precision < 0
+          ? FormatFloat(d)
+          : fmt::format(fmt::runtime(fmt::format(
+                            "{{:.{}{}}}", sp.precision < 0 ? 6 : sp.precision,
+                            sp.verb == 'v' ? 'g' : sp.verb)),
+                        d);
   if (sp.plus && d >= 0) s.insert(0, "+");
   return Pad(s, sp, true);
 }
@@ -161,8 +138,7 @@ std::string Quote(std::string_view s) {
     } else if (c < 0x20 || c == 0x7f) {
       out += fmt::format("\\x{:02x}", c);
     } else {
-      out += static_cast<char>(
-          c);  // UTF-8 passes through as Go keeps printable runes
+      out += static_cast<char>(c);  // Go keeps printable UTF-8 as is
     }
   }
   return out + "\"";

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 
 namespace kiln::interpolate {
 namespace {
@@ -14,6 +15,7 @@ constexpr std::array<std::string_view, 10> kKeywords = {
     "define", "template", "block", "break", "continue"};
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlnum(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) || c == '_' ||
          static_cast<unsigned char>(c) >= 0x80;  // Go allows Unicode letters
@@ -118,22 +120,19 @@ class Lexer {
         auto end = LexQuoted(i);
         if (!end) return std::unexpected(end.error());
         i = *end;
-      } else if (c == '.' && i + 1 < s_.size() &&
-                 !std::isdigit(static_cast<unsigned char>(s_[i + 1]))) {
-        size_t j = i;
-        while (j < s_.size() && s_[j] == '.' && j + 1 < s_.size() &&
-               IsAlnum(s_[j + 1])) {
+      } else if (c == '.' && !(i + 1 < s_.size() && IsDigit(s_[i + 1]))) {
+        size_t j = i;  // ".A.B" is one field token
+        while (j + 1 < s_.size() && s_[j] == '.' && IsAlnum(s_[j + 1])) {
           ++j;
           while (j < s_.size() && IsAlnum(s_[j])) ++j;
         }
         if (j == i)
-          Emit(TokenKind::kDot, i, i + 1);
+          Emit(TokenKind::kDot, i, ++j);
         else
           Emit(TokenKind::kField, i, j,
                std::string(s_.substr(i + 1, j - i - 1)));
-        i = j == i ? i + 1 : j;
-      } else if (c == '.' || c == '+' || c == '-' ||
-                 std::isdigit(static_cast<unsigned char>(c))) {
+        i = j;
+      } else if (c == '.' || c == '+' || c == '-' || IsDigit(c)) {
         size_t j = i + 1;
         bool hex =
             At(i, "0x") || At(i, "0X") || At(i + 1, "0x") || At(i + 1, "0X");
@@ -239,17 +238,12 @@ class Lexer {
                                           : 0;
     int base = (e >= '0' && e <= '7') ? 8 : 16;
     size_t start = base == 8 ? j + 1 : j + 2;
+    std::string_view hex = s_.substr(std::min(start, s_.size()), digits);
     uint32_t v = 0;
-    bool ok = digits > 0 && start + digits <= s_.size();
-    for (int k = 0; ok && k < digits; ++k) {
-      char d = s_[start + k];
-      int x = std::isdigit(static_cast<unsigned char>(d)) ? d - '0'
-              : std::isxdigit(static_cast<unsigned char>(d))
-                  ? std::tolower(d) - 'a' + 10
-                  : 99;
-      ok = x < base;
-      v = v * base + x;
-    }
+    auto [end, ec] =
+        std::from_chars(hex.data(), hex.data() + hex.size(), v, base);
+    bool ok = digits > 0 && hex.size() == size_t(digits) && ec == std::errc() &&
+              end == hex.data() + hex.size();
     if (!ok || (base == 8 && v > 255) || v > 0x10FFFF)
       return Fail(j, std::min(s_.size(), start + std::max(digits, 1)),
                   fmt::format("invalid escape \\{} in quoted string", e));

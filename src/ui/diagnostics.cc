@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 #include "util/files.h"
@@ -26,7 +27,7 @@ std::optional<std::string> SourceCache::Line(const std::string& file, int line) 
   return std::string(out);
 }
 
-std::string RenderDiagnostic(const Error& error, SourceCache& sources) {
+std::string RenderDiagnostic(const Error& error, SourceCache& sources, const MaskFn& mask) {
   std::string out = fmt::format("{}: ", error.warning ? "Warning" : "Error");
   if (error.where && !error.where->file.empty())
     out += fmt::format("{}:{}:{}: ", error.where->file, error.where->start.line, error.where->start.column);
@@ -36,20 +37,21 @@ std::string RenderDiagnostic(const Error& error, SourceCache& sources) {
     if (std::optional<std::string> line = sources.Line(error.where->file, error.where->start.line)) {
       std::string number = std::to_string(error.where->start.line);
       // Tabs stay tabs under the caret so it lines up in a terminal.
+      std::string before = line->substr(0, std::max(0, error.where->start.column - 1));
+      if (mask) before = mask(before);
       std::string pad;
-      for (int i = 0; i + 1 < error.where->start.column && i < static_cast<int>(line->size()); ++i)
-        pad += (*line)[i] == '\t' ? '\t' : ' ';
+      for (char c : before) pad += c == '\t' ? '\t' : ' ';
       out += fmt::format("\n  {} | {}\n  {:>{}} | {}^\n", number, *line, "", number.size(), pad);
     }
   }
   return out;
 }
 
-std::string RenderDiagnostics(const Diagnostics& diags, SourceCache& sources) {
+std::string RenderDiagnostics(const Diagnostics& diags, SourceCache& sources, const MaskFn& mask) {
   std::set<std::string> seen;
   std::string out;
   for (const Error& e : diags) {
-    std::string text = RenderDiagnostic(e, sources);
+    std::string text = RenderDiagnostic(e, sources, mask);
     if (seen.insert(text).second) out += text + "\n";
   }
   return out;

@@ -2,7 +2,10 @@
 // the next line, then the source line with a caret under the column.
 #pragma once
 
+#include <functional>
 #include <map>
+#include <optional>
+#include <string_view>
 #include <string>
 
 #include "util/error.h"
@@ -21,9 +24,13 @@ class SourceCache {
   std::map<std::string, std::optional<std::string>> files_;
 };
 
-std::string RenderDiagnostic(const Error& error, SourceCache& sources);
+// How the output will mask a text; the caret under an excerpt is placed
+// by the masked width of what precedes it, so it still lines up.
+using MaskFn = std::function<std::string(std::string_view)>;
+
+std::string RenderDiagnostic(const Error& error, SourceCache& sources, const MaskFn& mask = {});
 
 // Renders all of `diags` (errors and warnings), dropping exact repeats.
-std::string RenderDiagnostics(const Diagnostics& diags, SourceCache& sources);
+std::string RenderDiagnostics(const Diagnostics& diags, SourceCache& sources, const MaskFn& mask = {});
 
 }  // namespace kiln::ui

@@ -39,6 +39,11 @@ void Output::AddSecret(std::string_view secret) {
   masker_.Add(secret);
 }
 
+std::string Output::Mask(std::string_view text) {
+  std::lock_guard lock(mu_);
+  return masker_.Apply(text);
+}
+
 void Output::Write(std::FILE* file, std::string_view text) {
   std::lock_guard lock(mu_);
   std::string masked = masker_.Apply(text);

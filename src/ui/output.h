@@ -28,6 +28,8 @@ class Output {
   static Output& Process();
 
   void AddSecret(std::string_view secret);
+  // `text` as it would be written; for layout that depends on it.
+  std::string Mask(std::string_view text);
   void Out(std::string_view text);
   void Err(std::string_view text);
   void Log(std::string_view text);  // no-op unless the debug log is on

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <initializer_list>
+#include <optional>
 
 #include "communicators/ssh/options.h"
 
@@ -185,10 +186,12 @@ bool FilterEmpty(const nlohmann::json& filter) {
   return true;
 }
 
-bool AmiNameCharsOk(std::string_view name) {
-  return std::ranges::all_of(name, [](unsigned char ch) {
+// The first character of an AMI name that AWS rejects, if any.
+std::optional<char> BadAmiNameChar(std::string_view name) {
+  auto it = std::ranges::find_if_not(name, [](unsigned char ch) {
     return std::isalnum(ch) || std::string_view("()[] ./-'@_").find(ch) != std::string_view::npos;
   });
+  return it == name.end() ? std::nullopt : std::optional<char>(*it);
 }
 
 void CheckAtMostOne(const tmpl::DecodedConfig& c, std::string_view a, std::string_view b, Diagnostics& diags) {
@@ -217,10 +220,15 @@ void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {
   std::string name = Text(c, "ami_name");
   if (!name.empty() && (name.size() < 3 || name.size() > 128))
     diags.push_back(MakeError(c.At("ami_name"),
-                              fmt::format("ami_name must be between 3 and 128 characters long, not {}", name.size())));
-  if (name.find("{{") == std::string::npos && !AmiNameCharsOk(name))
+                              fmt::format("ami_name must be between 3 and 128 characters long, not {}", name.size()),
+                              name.size() < 3 ? "make the name longer" : "shorten the name"));
+  std::optional<char> bad = BadAmiNameChar(name);
+  if (name.find("{{") == std::string::npos && bad)
     diags.push_back(MakeError(
-        c.At("ami_name"), fmt::format("ami_name '{}' has characters AWS does not allow", name),
+        c.At("ami_name"),
+        fmt::format("ami_name has a character AWS does not allow: {}",
+                    std::isprint(static_cast<unsigned char>(*bad)) ? fmt::format("'{}'", *bad)
+                                                                   : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(*bad))),
         "use letters, digits, spaces and ( ) [ ] . / - ' @ _ only; the clean_resource_name function "
         "replaces the others: {{ ... | clean_resource_name }}"));
 

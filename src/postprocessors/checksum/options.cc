@@ -20,7 +20,7 @@ void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {
     if (std::ranges::find(kTypes, name) == kTypes.end())
       diags.push_back(MakeError(c.At(fmt::format("checksum_types[{}]", i)),
                                 fmt::format("unknown checksum type '{}'", name),
-                                fmt::format("use {}", fmt::join(kTypes, ", "))));
+                                fmt::format("use one of {}", fmt::join(kTypes, ", "))));
   }
 }
 

@@ -7,8 +7,8 @@
 namespace kiln::postprocessors::docker_tag {
 
 // `repository` is not required when validating: Packer asks for it only at
-// run time. `tag` is Packer's old name: a list too, still accepted, its entries added
-// after those of `tags`.
+// run time. `tag` is Packer's old name: a list too, still accepted, its
+// entries added after those of `tags`.
 const tmpl::Schema& Options();
 
 }  // namespace kiln::postprocessors::docker_tag
