@@ -1,7 +1,9 @@
 #include "interpolate/engine.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <optional>
 #include <span>
 
@@ -77,7 +79,7 @@ class Evaluator {
   // that need what the context lacks are copied verbatim instead.
   Result<void> RenderList(const NodeList& nodes, const Value& dot,
                           std::string& out, bool top_level) {
-    DeferScan scan{!ctx_.build_values, !ctx_.data};
+    DeferScan scan{!ctx_.build_values && ctx_.build_allowed, !ctx_.data};
     std::vector<bool> deferred(nodes.size());
     for (size_t i = 0; top_level && i < nodes.size(); ++i)
       deferred[i] = scan.Uses(nodes[i], true);
@@ -96,6 +98,7 @@ class Evaluator {
       }
       if (n.kind == Node::Kind::kComment) continue;
       if (deferred[i]) {
+        if (auto e = CheckBuildKeys(n)) return std::unexpected(*e);
         out += src_.substr(n.begin, n.end - n.begin);
         continue;
       }
@@ -115,6 +118,33 @@ class Evaluator {
   }
 
  private:
+  // A deferred {{build `Key`}} is still checked now, so that a typo fails
+  // validation instead of the build.
+  std::optional<Error> CheckBuildKeys(const Node& n) const {
+    if (ctx_.build_keys.empty()) return std::nullopt;
+    std::optional<Error> found;
+    auto check_pipeline = [&](const Pipeline& p, auto& self) -> void {
+      for (const Command& c : p.commands) {
+        const Operand& head = c.args[0];
+        if (head.kind == Operand::Kind::kFunction && head.text == "build" && c.args.size() > 1 &&
+            c.args[1].kind == Operand::Kind::kString &&
+            std::ranges::find(ctx_.build_keys, c.args[1].text) == ctx_.build_keys.end() && !found)
+          found = ErrorAt(src_, c.args[1].pos, c.args[1].end,
+                          fmt::format("unknown build value '{}'", c.args[1].text),
+                          fmt::format("this build offers: {}", fmt::join(ctx_.build_keys, ", ")));
+        for (const Operand& op : c.args)
+          if (op.kind == Operand::Kind::kPipeline) self(*op.pipeline, self);
+      }
+    };
+    auto walk = [&](const Node& node, auto& self) -> void {
+      check_pipeline(node.pipeline, check_pipeline);
+      for (const Node& b : node.body) self(b, self);
+      for (const Node& b : node.else_body) self(b, self);
+    };
+    walk(n, walk);
+    return found;
+  }
+
   std::unexpected<Error> Fail(const Operand& at, std::string summary,
                               std::string detail = {}) const {
     return std::unexpected(

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "util/error.h"
 
@@ -21,6 +22,9 @@ struct Context {
   // rendering variable defaults (env_allowed), where it is an error so that
   // the caller can order or report variables.
   std::map<std::string, std::string> user_vars;
+  // When set, {{user}} asks this instead of user_vars (nullopt = unknown);
+  // variables resolve each other lazily through it, in any order.
+  std::function<Result<std::optional<std::string>>(const std::string&)> user_lookup;
   // {{env `X`}}, consul_key, vault and aws_secretsmanager are only legal in
   // variable defaults; elsewhere they fail.
   bool env_allowed = false;
@@ -39,6 +43,14 @@ struct Context {
   // action or if/with block that calls `build` is copied to the output
   // verbatim, trim markers included, to be rendered later.
   std::optional<std::map<std::string, std::string>> build_values;
+  // Builders' own options are rendered before any build value exists, so
+  // there `build` is an error rather than deferred.
+  bool build_allowed = true;
+  // When non-empty, a deferred {{build `Key`}} must name one of these.
+  std::vector<std::string> build_keys;
+  // clean_resource_name is offered only where Packer offers it (amazon
+  // builders' options); elsewhere it is an error.
+  bool clean_resource_name_allowed = false;
   // Data fields {{.Path}} and {{.}}. nullopt defers actions that use them,
   // as for build_values; when set, an unknown field is an error.
   std::optional<std::map<std::string, std::string>> data;

@@ -64,8 +64,8 @@ TEST_F(EngineTest, UserVariables) {
 
 TEST_F(EngineTest, EnvOnlyInVariableDefaults) {
   EXPECT_EQ(Fails("x {{env `HOME`}}"),
-            ":1:5: error calling env: env vars are not allowed here (only in "
-            "variable defaults)");
+            ":1:5: error calling env: env is only allowed in variable defaults; declare a "
+            "variable with {{env}} as its default and use {{user}} here");
   ctx_.env_allowed = true;
   ctx_.getenv = [](const std::string& k) -> std::optional<std::string> {
     if (k == "HOME") return "/home/me";
@@ -83,7 +83,7 @@ TEST_F(EngineTest, TimeFunctionsUseTheStartTime) {
   EXPECT_EQ(Ok("{{isotime `Monday January 2 3:4:5 pm Z07:00 .999 002 __2`}}"),
             "Wednesday October 18 2:6:30 am Z .123 291 291");
   EXPECT_EQ(Fails("{{isotime \"a\" \"b\"}}"),
-            ":1:3: error calling isotime: too many values, 1 needed: [a b]");
+            ":1:3: error calling isotime: wrong number of args for isotime: want at most 1 got 2 (a b)");
   EXPECT_EQ(Ok("{{strftime \"%Y%m%d-%H%M%S %j\"}}"), "20171018-020630 %j");
 }
 
@@ -115,16 +115,20 @@ TEST_F(EngineTest, StringFunctions) {
   EXPECT_EQ(Ok("{{replace `` `-` 2 `ab`}}|{{replace_all `` `-` `ab`}}"),
             "-a-b|-a-b-");
   // The example from Packer's template engine docs.
+  ctx_.clean_resource_name_allowed = true;
   EXPECT_EQ(Ok("mybuild-{{isotime | clean_resource_name}}"),
             "mybuild-2017-10-18t02-06-30z");
+  ctx_.clean_resource_name_allowed = false;
+  EXPECT_EQ(Fails("{{clean_resource_name `a`}}"),
+            ":1:3: error calling clean_resource_name: function \"clean_resource_name\" not "
+            "defined here: only amazon builders' options offer it");
   EXPECT_EQ(CleanResourceName("My_Image.v2 (x)"), "my-image-v2--x-");
 }
 
 TEST_F(EngineTest, SplitErrors) {
   EXPECT_EQ(Fails("{{split \"a\" \",\" 1}}"),
-            ":1:3: error calling split: the substring 1 was unavailable using "
-            "the separator value, ,, only 1 "
-            "values were found");
+            ":1:3: error calling split: index 1 is out of range: \"a\" split on "
+            "\",\" has 1 parts");
   EXPECT_EQ(Fails("{{split \"a\" \",\"}}"),
             ":1:3: wrong number of args for split: want 3 got 2");
   EXPECT_EQ(Fails("{{split \"a\" \",\" \"x\"}}"),
@@ -142,10 +146,9 @@ TEST_F(EngineTest, SplitErrors) {
 
 TEST_F(EngineTest, RemoteServicesAreNotAvailable) {
   EXPECT_EQ(Fails("{{consul_key `a/b`}}"),
-            ":1:3: error calling consul_key: consul_key is not allowed here");
+            ":1:3: error calling consul_key: consul_key is only allowed in variable defaults");
   EXPECT_EQ(Fails("{{vault `/secret/x` `k`}}"),
-            ":1:3: error calling vault: Vault vars are only allowed in the "
-            "variables section");
+            ":1:3: error calling vault: vault is only allowed in variable defaults");
   ctx_.env_allowed = true;
   EXPECT_EQ(Fails("{{consul_key `a/b`}}"),
             ":1:3: error calling consul_key: could not read key \"a/b\": "
@@ -163,8 +166,8 @@ TEST_F(EngineTest, RemoteServicesAreNotAvailable) {
       Fails("{{aws_secretsmanager}}"),
       ":1:3: error calling aws_secretsmanager: secret name must be provided");
   EXPECT_EQ(Fails("{{sed `s/a/b/` `x`}}"),
-            ":1:3: error calling sed: template function `sed` is deprecated "
-            "use `replace` or `replace_all` instead.");
+            ":1:3: error calling sed: sed is deprecated and no longer available: use "
+            "replace or replace_all");
 }
 
 // Expected strings are packer 1.6.6's output for the same templates.
@@ -263,7 +266,38 @@ TEST_F(EngineTest, BuildValues) {
   EXPECT_EQ(Ok("id={{build `ID`}}"), "id=i-123");
   EXPECT_EQ(
       Fails("{{build `Nope`}}"),
-      ":1:3: error calling build: loaded data, but couldn't find Nope in it");
+      ":1:3: error calling build: the build has no value called Nope");
+}
+
+TEST_F(EngineTest, BuildIsAnErrorWhereNoBuildValueCanExist) {
+  ctx_.build_values.reset();
+  ctx_.build_allowed = false;
+  EXPECT_EQ(Fails("{{build `ID`}}"),
+            ":1:3: error calling build: build values are not available here: only "
+            "provisioners and post-processors can use them");
+}
+
+TEST_F(EngineTest, DeferredBuildKeysAreChecked) {
+  ctx_.build_values.reset();
+  ctx_.build_keys = {"ID", "Host"};
+  EXPECT_EQ(Ok("{{build `Host`}}"), "{{build `Host`}}");
+  EXPECT_EQ(Fails("x {{if true}}{{build `Flavour`}}{{end}}"),
+            ":1:22: unknown build value 'Flavour': this build offers: ID, Host");
+}
+
+TEST_F(EngineTest, UserLookupResolvesLazily) {
+  int calls = 0;
+  ctx_.user_lookup = [&](const std::string& name) -> Result<std::optional<std::string>> {
+    ++calls;
+    if (name == "a") return std::optional<std::string>("A");
+    if (name == "bad") return std::unexpected(MakeError("loop"));
+    return std::optional<std::string>();
+  };
+  EXPECT_EQ(Ok("{{user `a`}}{{user `a`}}"), "AA");
+  EXPECT_EQ(calls, 2);
+  EXPECT_EQ(Fails("{{user `bad`}}"), ":1:3: error calling user: loop");
+  EXPECT_EQ(Fails("{{user `zz`}}"),
+            ":1:3: error calling user: variable not set: zz (declare it in \"variables\")");
 }
 
 TEST_F(EngineTest, DeferredActionsAreLeftVerbatim) {

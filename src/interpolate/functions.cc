@@ -226,6 +226,12 @@ FuncResult UrlQuery(Args a, Ctx) {
 }
 
 FuncResult User(Args a, Ctx ctx) {
+  if (ctx.user_lookup) {
+    Result<std::optional<std::string>> v = ctx.user_lookup(Str(a[0]));
+    if (!v) return Fail(v.error().summary);
+    if (*v) return **v;
+    return Fail(fmt::format("variable not set: {} (declare it in \"variables\")", Str(a[0])));
+  }
   auto it = ctx.user_vars.find(Str(a[0]));
   if (it != ctx.user_vars.end()) return it->second;
   // Packer: empty everywhere but in variable defaults, which need every
@@ -240,7 +246,7 @@ FuncResult User(Args a, Ctx ctx) {
 
 FuncResult Env(Args a, Ctx ctx) {
   if (!ctx.env_allowed)
-    return Fail("env vars are not allowed here (only in variable defaults)");
+    return Fail("env is only allowed in variable defaults; declare a variable with {{env}} as its default and use {{user}} here");
   if (ctx.getenv) return ctx.getenv(Str(a[0])).value_or("");
   const char* v = std::getenv(Str(a[0]).c_str());
   return std::string(v ? v : "");
@@ -255,8 +261,8 @@ FuncResult Isotime(Args a, Ctx ctx) {
   if (a.size() > 1) {
     std::vector<std::string> all;
     for (const Value& v : a) all.push_back(Str(v));
-    return Fail(
-        fmt::format("too many values, 1 needed: [{}]", fmt::join(all, " ")));
+    return Fail(fmt::format("wrong number of args for isotime: want at most 1 got {} ({})", all.size(),
+                            fmt::join(all, " ")));
   }
   return FormatGoTime(a.empty() ? kRfc3339 : std::string_view(Str(a[0])),
                       ctx.start_time);
@@ -315,10 +321,8 @@ FuncResult Split(Args a, Ctx) {
   auto parts = SplitString(Str(a[0]), Str(a[1]));
   int64_t i = Int(a[2]);
   if (i < 0 || i >= static_cast<int64_t>(parts.size()))
-    return Fail(
-        fmt::format("the substring {} was unavailable using the separator "
-                    "value, {}, only {} values were found",
-                    i, Str(a[1]), parts.size()));
+    return Fail(fmt::format("index {} is out of range: \"{}\" split on \"{}\" has {} parts", i, Str(a[0]),
+                            Str(a[1]), parts.size()));
   return parts[i];
 }
 
@@ -329,16 +333,19 @@ FuncResult Replace(Args a, Ctx) {
 FuncResult ReplaceAll(Args a, Ctx) {
   return ReplaceString(Str(a[2]), Str(a[0]), Str(a[1]), -1);
 }
-FuncResult CleanName(Args a, Ctx) { return CleanResourceName(Str(a[0])); }
+FuncResult CleanName(Args a, Ctx ctx) {
+  if (!ctx.clean_resource_name_allowed)
+    return Fail("function \"clean_resource_name\" not defined here: only amazon builders' options offer it");
+  return CleanResourceName(Str(a[0]));
+}
 
 FuncResult Build(Args a, Ctx ctx) {
   // The engine leaves `build` actions in place while build_values is unset.
   if (!ctx.build_values)
-    return Fail("build values are not available before the build runs");
+    return Fail("build values are not available here: only provisioners and post-processors can use them");
   auto it = ctx.build_values->find(Str(a[0]));
   if (it == ctx.build_values->end())
-    return Fail(
-        fmt::format("loaded data, but couldn't find {} in it", Str(a[0])));
+    return Fail(fmt::format("the build has no value called {}", Str(a[0])));
   return it->second;
 }
 
@@ -352,20 +359,20 @@ FuncResult Unreachable(Ctx ctx, std::string_view service,
       service, service));
 }
 FuncResult ConsulKey(Args a, Ctx ctx) {
-  return Unreachable(ctx, "Consul", "consul_key is not allowed here",
+  return Unreachable(ctx, "Consul", "consul_key is only allowed in variable defaults",
                      fmt::format("key \"{}\"", Str(a[0])));
 }
 FuncResult Vault(Args a, Ctx ctx) {
   return Unreachable(
-      ctx, "Vault", "Vault vars are only allowed in the variables section",
+      ctx, "Vault", "vault is only allowed in variable defaults",
       fmt::format("key \"{}\" at path \"{}\"", Str(a[1]), Str(a[0])));
 }
 constexpr std::string_view kAwsNotHere =
-    "AWS Secrets Manager is only allowed in the variables section";
+    "aws_secretsmanager is only allowed in variable defaults";
 FuncResult AwsSecret(Args a, Ctx ctx) {
   if (a.empty()) return Fail("secret name must be provided");
   if (a.size() > 2)
-    return Fail("only secret name and optional secret key can be provided.");
+    return Fail("aws_secretsmanager takes a secret name and, optionally, a key");
   return Unreachable(ctx, "AWS Secrets Manager", kAwsNotHere,
                      fmt::format("secret \"{}\"", Str(a[0])));
 }
@@ -374,9 +381,7 @@ FuncResult AwsSecretRaw(Args a, Ctx ctx) {
                      fmt::format("secret \"{}\"", Str(a[0])));
 }
 FuncResult Sed(Args, Ctx) {
-  return Fail(
-      "template function `sed` is deprecated use `replace` or `replace_all` "
-      "instead.");
+  return Fail("sed is deprecated and no longer available: use replace or replace_all");
 }
 
 // name, parameters, variadic, implementation.

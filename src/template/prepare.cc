@@ -31,6 +31,13 @@ bool GlobMatch(std::string_view pattern, std::string_view name) {
 
 namespace {
 
+// {{build `Key`}} values every build offers to provisioners and
+// post-processors (Packer's generated data).
+constexpr std::string_view kCommonBuildValues[] = {
+    "ID",           "Host",        "Port",          "User",           "Password",      "ConnType",
+    "PackerRunUUID", "PackerHTTPAddr", "PackerHTTPIP", "PackerHTTPPort", "SSHPublicKey", "SSHPrivateKey",
+    "WinRMPassword"};
+
 bool MatchesAny(const std::vector<std::string>& patterns, std::string_view name) {
   return std::any_of(patterns.begin(), patterns.end(),
                      [&](const std::string& p) { return GlobMatch(p, name); });
@@ -144,8 +151,17 @@ std::vector<PreparedBuild> PrepareBuilds(const Template& t, const VariableValues
 
     PreparedBuild build{.name = name, .type = builder.type};
     const Schema* schema = SchemaFor(catalog::Kind::kBuilder, builder, diags);
-    if (schema)
-      build.builder = {&builder, Decode(builder.options, *schema, ctx, fmt::format("{} ({})", builder.label, name), diags)};
+    if (schema) {
+      // A builder's own options come before any build value exists; the
+      // amazon builders also offer clean_resource_name, as Packer's do.
+      interpolate::Context builder_ctx = ctx;
+      builder_ctx.build_allowed = false;
+      builder_ctx.clean_resource_name_allowed = builder.type.starts_with("amazon-");
+      build.builder = {&builder, Decode(builder.options, *schema, builder_ctx,
+                                        fmt::format("{} ({})", builder.label, name), diags)};
+      ctx.build_keys.assign(std::begin(kCommonBuildValues), std::end(kCommonBuildValues));
+      ctx.build_keys.insert(ctx.build_keys.end(), schema->build_values.begin(), schema->build_values.end());
+    }
     for (const Provisioner& p : t.provisioners)
       if (AppliesTo(p, builder.name))
         if (auto prepared = PrepareProvisioner(p, builder.name, ctx, diags))

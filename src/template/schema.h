@@ -68,6 +68,9 @@ struct Schema {
   std::vector<Option> options;
   // Shared option sets folded in, e.g. the communicator's ssh_* options.
   std::vector<const Schema*> includes;
+  // Builders: the {{build `Key`}} values this builder adds to the ones
+  // every build has (ID, Host, SSHPrivateKey, ...).
+  std::vector<std::string> build_values;
   // Rules across options ("exactly one of commit, discard, export_path"),
   // run after decoding when there were no type errors.
   std::function<void(const DecodedConfig&, Diagnostics&)> check;

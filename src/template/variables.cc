@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
+
 #include "template/decode.h"
 #include "util/files.h"
 
@@ -67,40 +70,54 @@ VariableValues ResolveVariables(const Template& t, const VariableArgs& args,
       diags.push_back(MakeError(v.where, fmt::format("required variable not set: {}", v.name),
                                 fmt::format("pass it with -var '{}=...' or in a -var-file", v.name)));
 
+  // Values may use {{env}} and refer to each other in any order: each is
+  // rendered on first use, its references first; meeting a variable that is
+  // still being rendered means a cycle.
   VariableValues out;
-  for (const auto& [name, value] : raw) out.values[name] = value.text;
-
-  // Values may refer to each other in any order: render until nothing
-  // changes. A chain of n references settles within n passes; more means a
-  // cycle.
+  std::vector<std::string> rendering;  // the chain of variables in progress
+  std::function<Result<std::optional<std::string>>(const std::string&)> lookup;
   interpolate::Context ctx = base;
   ctx.env_allowed = true;
-  bool reported = false;
-  for (std::size_t pass = 0; pass <= raw.size() + 1; ++pass) {
-    ctx.user_vars = out.values;
-    bool changed = false;
-    for (const auto& [name, value] : raw) {
-      if (!interpolate::HasActions(value.text)) continue;
-      std::optional<std::string> rendered;
-      if (value.node && !reported) {
-        rendered = RenderAt(*value.node, ctx, fmt::format("variable {}", name), diags);
-      } else {
-        Result<std::string> r = interpolate::Render(value.text, ctx);
-        if (r) rendered = *r;
-        else if (!reported)
-          diags.push_back(MakeError(fmt::format("variable {}: {}", name, r.error().summary), r.error().detail));
+  ctx.build_allowed = false;
+  ctx.user_lookup = [&](const std::string& name) { return lookup(name); };
+  lookup = [&](const std::string& name) -> Result<std::optional<std::string>> {
+    if (auto done = out.values.find(name); done != out.values.end()) return done->second;
+    auto it = raw.find(name);
+    if (it == raw.end()) return std::nullopt;
+    if (auto at = std::find(rendering.begin(), rendering.end(), name); at != rendering.end()) {
+      std::string loop;
+      for (; at != rendering.end(); ++at) loop += *at + " -> ";
+      Error e = MakeError(fmt::format("variables refer to each other in a loop: {}{}", loop, name),
+                          "break the cycle of {{user}} references");
+      if (const json::Value* node = it->second.node) {
+        std::size_t action = node->text.find("{{");
+        e.where = node->RangeOfChars(action == std::string::npos ? 0 : action, 2);
       }
-      if (rendered && *rendered != out.values[name]) {
-        out.values[name] = std::move(*rendered);
-        changed = true;
-      }
+      diags.push_back(std::move(e));
+      return std::string();  // reported once; the rest of the loop renders on
     }
-    reported = true;
-    if (!changed) break;
-    if (pass == raw.size() + 1)
-      diags.push_back(MakeError("variables refer to each other in a loop",
-                                "break the cycle of {{user}} references between variables"));
-  }
+    rendering.push_back(name);
+    std::optional<std::string> rendered;
+    Diagnostics local;
+    if (!interpolate::HasActions(it->second.text)) {
+      rendered = it->second.text;
+    } else if (it->second.node) {
+      rendered = RenderAt(*it->second.node, ctx, fmt::format("variable {}", name), local);
+    } else if (Result<std::string> r = interpolate::Render(it->second.text, ctx)) {
+      rendered = *r;
+    } else {
+      local.push_back(MakeError(fmt::format("variable {}: {}", name, r.error().summary), r.error().detail));
+    }
+    rendering.pop_back();
+    if (!rendered) {
+      out.values[name] = "";  // reported once, here; users of it see ""
+      for (Error& e : local) diags.push_back(std::move(e));
+      return std::string();
+    }
+    out.values[name] = *rendered;
+    return rendered;
+  };
+  for (const auto& [name, value] : raw) (void)lookup(name);
 
   for (const Variable& v : t.variables)
     if (v.sensitive && !out.values[v.name].empty()) out.secrets.push_back(out.values[v.name]);

@@ -227,8 +227,9 @@ void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {
     diags.push_back(MakeError(
         c.At("ami_name"),
         fmt::format("ami_name has a character AWS does not allow: {}",
-                    std::isprint(static_cast<unsigned char>(*bad)) ? fmt::format("'{}'", *bad)
-                                                                   : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(*bad))),
+                    std::isprint(static_cast<unsigned char>(*bad))
+                        ? fmt::format("'{}'", *bad)
+                        : fmt::format("byte 0x{:02x}", static_cast<unsigned char>(*bad))),
         "use letters, digits, spaces and ( ) [ ] . / - ' @ _ only; the clean_resource_name function "
         "replaces the others: {{ ... | clean_resource_name }}"));
 
@@ -269,7 +270,8 @@ void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {
                                   "set ssh_private_key_file so that kiln can decrypt the Windows password, or "
                                   "give winrm_password"));
     } else if (!c.Given("ssh_agent_auth")) {
-      diags.push_back(MakeError(c.At("ssh_keypair_name"), "ssh_keypair_name needs ssh_private_key_file or ssh_agent_auth",
+      diags.push_back(MakeError(c.At("ssh_keypair_name"),
+                                "ssh_keypair_name needs ssh_private_key_file or ssh_agent_auth",
                                 "set ssh_private_key_file to the key pair's private key, or \"ssh_agent_auth\": true "
                                 "to use the key from ssh-agent"));
     }
@@ -391,6 +393,8 @@ const tmpl::Schema& Options() {
           {.name = "session_manager_port", .kind = kInt},
       },
       .includes = {&communicators::ssh::Options()},
+      .build_values = {"BuildRegion", "SourceAMI", "SourceAMICreationDate", "SourceAMIName", "SourceAMIOwner",
+                       "SourceAMIOwnerName"},
       .check = Check,
   };
   return schema;

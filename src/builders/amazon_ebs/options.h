@@ -13,7 +13,9 @@ namespace kiln::builders::amazon_ebs {
 // like Packer, kiln may take it from AWS_REGION or the shared config.
 // Check: source_ami or source_ami_filter (with owners); instance_type or
 // spot_instance_types; ami_name's length and characters; option pairs that
-// exclude each other; then the communicator checks.
+// exclude each other; known shutdown_behavior, ssh_interface and tenancy
+// values; a temporary key pair EC2 can make (rsa, ed25519); what
+// ssh_keypair_name needs; then the communicator checks.
 const tmpl::Schema& Options();
 
 }  // namespace kiln::builders::amazon_ebs

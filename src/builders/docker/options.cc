@@ -78,6 +78,7 @@ const tmpl::Schema& Options() {
           {.name = "ecr_login", .kind = kBool},
       },
       .includes = {&EcrOptions(), &communicators::ssh::Options()},
+      .build_values = {"ImageSha256"},
       .check = Check,
   };
   return schema;

@@ -29,7 +29,8 @@ void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {
                                                    "to mirrors of it tried in order"));
   const nlohmann::json& format = c["format"];
   if (format != "qcow2" && format != "raw")
-    diags.push_back(MakeError(c.At("format"), fmt::format("unknown format '{}'", format.is_string() ? format.get<std::string>() : ""),
+    diags.push_back(MakeError(c.At("format"),
+                              fmt::format("unknown format '{}'", format.is_string() ? format.get<std::string>() : ""),
                               "use qcow2 or raw"));
   if (c.Given("use_backing_file") && !(c.Given("disk_image") && format == "qcow2"))
     diags.push_back(MakeError(c.At("use_backing_file"), "use_backing_file needs disk_image and format qcow2",

@@ -17,7 +17,8 @@ namespace kiln::communicators::ssh {
 const tmpl::Schema& Options();
 
 // Packer's communicator checks: a known `communicator` type, ssh_username or
-// winrm_username for those types, and the ssh option combinations. Decode
+// winrm_username for those types, known ssh_file_transfer_method and
+// temporary_key_pair_type values, and the ssh option combinations. Decode
 // runs only the top schema's check, so each builder calls this from its own.
 void Check(const tmpl::DecodedConfig& config, Diagnostics& diags);
 

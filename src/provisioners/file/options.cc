@@ -28,7 +28,8 @@ void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {
   const nlohmann::json& direction = c["direction"];
   if (direction != "upload" && direction != "download")
     diags.push_back(MakeError(c.At("direction"),
-                              fmt::format("unknown direction '{}'", direction.is_string() ? direction.get<std::string>() : ""),
+                              fmt::format("unknown direction '{}'",
+                                          direction.is_string() ? direction.get<std::string>() : ""),
                               "use upload (to the machine) or download (from it)"));
 
   // source and sources may be combined (source is added to sources); content
