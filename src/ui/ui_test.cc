@@ -1,0 +1,94 @@
+#include "ui/ui.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <regex>
+#include <thread>
+
+namespace kiln::ui {
+namespace {
+
+// Captures what an Output writes, through real FILE streams.
+class Captured {
+ public:
+  Captured() : out_(std::tmpfile()), err_(std::tmpfile()), output_(out_, err_) {}
+  ~Captured() {
+    std::fclose(out_);
+    std::fclose(err_);
+  }
+  Output& output() { return output_; }
+  std::string out() { return Read(out_); }
+  std::string err() { return Read(err_); }
+
+ private:
+  static std::string Read(std::FILE* f) {
+    std::fflush(f);
+    std::rewind(f);
+    std::string s;
+    for (int c; (c = std::fgetc(f)) != EOF;) s += static_cast<char>(c);
+    return s;
+  }
+  std::FILE* out_;
+  std::FILE* err_;
+  Output output_;
+};
+
+TEST(Ui, BuildLinesCarryThePrefixOnEveryLine) {
+  Captured cap;
+  Ui ui(cap.output(), UiOptions{});
+  Ui build = ui.ForBuild("docker", Color::kGreen);
+  build.Say("Creating a container");
+  build.Message("line one\nline two");
+  build.Error("it failed");
+  EXPECT_EQ(cap.out(), "==> docker: Creating a container\n    docker: line one\n    docker: line two\n");
+  EXPECT_EQ(cap.err(), "==> docker: it failed\n");
+}
+
+TEST(Ui, ColorsOnlyWhenAsked) {
+  Captured cap;
+  Ui ui(cap.output(), UiOptions{.color = true});
+  ui.ForBuild("docker", Color::kGreen).Say("hi");
+  EXPECT_EQ(cap.out(), "\033[0;32m==> docker: hi\033[0m\n");
+}
+
+TEST(Ui, MachineReadableLinesEscapeCommasAndNewlines) {
+  Captured cap;
+  Ui ui(cap.output(), UiOptions{.machine_readable = true});
+  ui.ForBuild("docker", Color::kGreen).Say("a,b\nc");
+  ui.Machine("artifact-count", {"1"});
+  ui.Message("plain");  // a human-only line still becomes a ui record
+  std::string out = cap.out();
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(^\d+,docker,ui,say,==> docker: a%!\(PACKER_COMMA\)b\\nc\n)")))
+      << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(\n\d+,,artifact-count,1\n)"))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex(R"(\n\d+,,ui,message,plain\n$)"))) << out;
+}
+
+TEST(Ui, TimestampsPrefixEachLine) {
+  Captured cap;
+  Ui ui(cap.output(), UiOptions{.timestamps = true});
+  ui.ForBuild("b", Color::kNone).Say("x");
+  EXPECT_TRUE(std::regex_match(cap.out(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: ==> b: x\n)"))) << cap.out();
+}
+
+TEST(Output, MasksEveryWriteAndNeverInterleavesLines) {
+  Captured cap;
+  cap.output().AddSecret("hunter2");
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&cap, t] {
+      for (int i = 0; i < 200; ++i) cap.output().Out("thread " + std::to_string(t) + " says hunter2 " + std::string(50, 'x') + "\n");
+    });
+  for (std::thread& t : threads) t.join();
+  std::string out = cap.out();
+  EXPECT_EQ(out.find("hunter2"), std::string::npos);
+  std::regex line(R"(thread \d says <sensitive> x{50})");
+  std::size_t lines = 0;
+  for (std::size_t start = 0, nl; (nl = out.find('\n', start)) != std::string::npos; start = nl + 1, ++lines)
+    EXPECT_TRUE(std::regex_match(out.substr(start, nl - start), line)) << out.substr(start, nl - start);
+  EXPECT_EQ(lines, 800u);
+}
+
+}  // namespace
+}  // namespace kiln::ui
