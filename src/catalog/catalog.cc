@@ -1,5 +1,7 @@
 #include "catalog/catalog.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <span>
 
@@ -29,6 +31,10 @@ namespace {
 struct Entry {
   std::string_view type;  // as templates name it
   const tmpl::Schema& (*options)();
+  // The one matching the table's kind; null while kiln only validates it.
+  BuilderFactory builder = nullptr;
+  ProvisionerFactory provisioner = nullptr;
+  PostProcessorFactory post_processor = nullptr;
 };
 
 constexpr Entry kBuilders[] = {
@@ -68,7 +74,32 @@ std::span<const Entry> Table(Kind kind) {
   return {};
 }
 
+template <typename Factory>
+auto Make(Kind kind, Factory Entry::*factory, std::string_view what, std::string_view type,
+          const tmpl::DecodedConfig& config) -> decltype((*(Factory{}))(config)) {
+  for (const Entry& e : Table(kind)) {
+    if (e.type != type) continue;
+    if (!(e.*factory))
+      return std::unexpected(MakeError(fmt::format("kiln cannot run {} '{}' yet", what, type),
+                                       "it validates such templates; running them comes in a later release"));
+    return (e.*factory)(config);
+  }
+  return std::unexpected(MakeError(fmt::format("unknown {} type '{}'", what, type)));
+}
+
 }  // namespace
+
+Result<std::unique_ptr<engine::Builder>> MakeBuilder(std::string_view type, const tmpl::DecodedConfig& config) {
+  return Make(Kind::kBuilder, &Entry::builder, "builder", type, config);
+}
+Result<std::unique_ptr<engine::Provisioner>> MakeProvisioner(std::string_view type,
+                                                             const tmpl::DecodedConfig& config) {
+  return Make(Kind::kProvisioner, &Entry::provisioner, "provisioner", type, config);
+}
+Result<std::unique_ptr<engine::PostProcessor>> MakePostProcessor(std::string_view type,
+                                                                 const tmpl::DecodedConfig& config) {
+  return Make(Kind::kPostProcessor, &Entry::post_processor, "post-processor", type, config);
+}
 
 const tmpl::Schema* FindSchema(Kind kind, std::string_view type) {
   for (const Entry& e : Table(kind))

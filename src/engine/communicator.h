@@ -1,0 +1,54 @@
+// How provisioners reach the machine being built: run commands, move files.
+// Implementations: docker exec (communicators/docker), SSH (later), none.
+// Thread-safe: parallel builds each have their own, but one communicator may
+// be used by several threads of its build.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <istream>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "util/cancel.h"
+#include "util/error.h"
+
+namespace kiln::engine {
+
+struct RemoteCommand {
+  std::string command;  // run by the machine's shell ("/bin/sh -c" for docker)
+  // Called with each complete line (no trailing newline) as it arrives.
+  std::function<void(std::string_view line)> on_stdout;
+  std::function<void(std::string_view line)> on_stderr;
+};
+
+struct UploadSource {
+  std::istream* stream = nullptr;  // read to the end, never held whole in memory
+  std::uint64_t size = 0;
+  std::uint32_t mode = 0644;
+};
+
+class Communicator {
+ public:
+  virtual ~Communicator() = default;
+
+  // Runs `cmd` to completion and returns its exit status. A cancelled token
+  // ends the wait early with an error; the command may still be running
+  // remotely, and the builder's cleanup removes the machine anyway.
+  virtual Result<int> Run(const RemoteCommand& cmd, const CancelToken& cancel) = 0;
+
+  // Writes one file at `remote_path` (parent directories must exist).
+  virtual Result<void> Upload(const std::string& remote_path, UploadSource source, const CancelToken& cancel) = 0;
+  // Copies the contents of `local_dir` into `remote_dir`, creating it.
+  virtual Result<void> UploadDir(const std::string& remote_dir, const std::filesystem::path& local_dir,
+                                 const CancelToken& cancel) = 0;
+  // Streams one remote file into `out`.
+  virtual Result<void> Download(const std::string& remote_path, std::ostream& out, const CancelToken& cancel) = 0;
+  // Copies the contents of `remote_dir` into `local_dir`, creating it.
+  virtual Result<void> DownloadDir(const std::string& remote_dir, const std::filesystem::path& local_dir,
+                                   const CancelToken& cancel) = 0;
+};
+
+}  // namespace kiln::engine
