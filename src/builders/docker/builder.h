@@ -1,0 +1,33 @@
+// The docker builder: pull, start a container, provision it, then commit it
+// to an image, export it to a tar, or discard it.
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "builders/docker/config.h"
+#include "builders/docker/driver.h"
+#include "engine/builder.h"
+#include "template/schema.h"
+
+namespace kiln::builders::docker {
+
+class Builder : public engine::Builder {
+ public:
+  using DriverFactory = std::function<Result<std::unique_ptr<Driver>>()>;
+
+  // `connect` is the seam tests use to supply a recording driver.
+  explicit Builder(Config config, DriverFactory connect = ConnectToEngine)
+      : config_(std::move(config)), connect_(std::move(connect)) {}
+
+  Result<std::unique_ptr<engine::Artifact>> Run(engine::BuildContext& ctx, engine::ProvisionHook& hook) override;
+
+ private:
+  Config config_;
+  DriverFactory connect_;
+};
+
+// The catalog's factory for "docker".
+Result<std::unique_ptr<engine::Builder>> MakeBuilder(const tmpl::DecodedConfig& config);
+
+}  // namespace kiln::builders::docker

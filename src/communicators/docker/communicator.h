@@ -1,0 +1,42 @@
+// The docker communicator: commands run through `docker exec` (the Engine
+// API's exec endpoints), files move as tar streams through the archive
+// endpoint. Nothing is staged on the host.
+#pragma once
+
+#include <string>
+
+#include "builders/docker/driver.h"
+#include "engine/communicator.h"
+
+namespace kiln::communicators::docker {
+
+class DockerCommunicator : public engine::Communicator {
+ public:
+  // `exec_user` runs commands (empty: the image's user); with
+  // `fix_upload_owner`, uploads are chowned to that user afterwards, as
+  // Packer does.
+  DockerCommunicator(builders::docker::Driver& driver, std::string container, std::string exec_user,
+                     bool fix_upload_owner)
+      : driver_(driver),
+        container_(std::move(container)),
+        exec_user_(std::move(exec_user)),
+        fix_upload_owner_(fix_upload_owner) {}
+
+  Result<int> Run(const engine::RemoteCommand& cmd, const CancelToken& cancel) override;
+  Result<void> Upload(const std::string& remote_path, engine::UploadSource source, const CancelToken& cancel) override;
+  Result<void> UploadDir(const std::string& remote_dir, const std::filesystem::path& local_dir,
+                         const CancelToken& cancel) override;
+  Result<void> Download(const std::string& remote_path, std::ostream& out, const CancelToken& cancel) override;
+  Result<void> DownloadDir(const std::string& remote_dir, const std::filesystem::path& local_dir,
+                           const CancelToken& cancel) override;
+
+ private:
+  Result<void> FixOwner(const std::string& path, bool recursive, const CancelToken& cancel);
+
+  builders::docker::Driver& driver_;
+  std::string container_;
+  std::string exec_user_;
+  bool fix_upload_owner_;
+};
+
+}  // namespace kiln::communicators::docker
