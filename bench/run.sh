@@ -3,3 +3,4 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/validate.sh" "$@"
+bash "$here/docker_build.sh" "$@"

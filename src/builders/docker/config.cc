@@ -63,11 +63,6 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
   if (c["volumes"].is_object())
     for (const auto& [host, container] : c["volumes"].items())
       if (container.is_string()) config.volumes[host] = container.get<std::string>();
-  for (const std::string& change : config.changes)
-    if (!IsAllowedChange(change))
-      return std::unexpected(MakeError(c.At("changes"), fmt::format("change '{}' is not allowed", change),
-                                       "changes may use CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, "
-                                       "VOLUME, WORKDIR and MAINTAINER"));
   return config;
 }
 

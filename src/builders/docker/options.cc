@@ -1,5 +1,7 @@
 #include "builders/docker/options.h"
 
+#include "builders/docker/config.h"
+
 #include <fmt/format.h>
 
 #include "communicators/ssh/options.h"
@@ -21,6 +23,13 @@ void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {
   if (modes.size() > 1)
     diags.push_back(MakeError(c.where, "exactly one of commit, discard or export_path must be set",
                               fmt::format("{} and {} are both set; keep one", modes[0], modes[1])));
+  const nlohmann::json& changes = c["changes"];
+  for (std::size_t i = 0; changes.is_array() && i < changes.size(); ++i)
+    if (changes[i].is_string() && !IsAllowedChange(changes[i].get<std::string>()))
+      diags.push_back(MakeError(c.At(fmt::format("changes[{}]", i)),
+                                fmt::format("change '{}' is not allowed", changes[i].get<std::string>()),
+                                "changes may use CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME, "
+                                "WORKDIR and MAINTAINER"));
   if (c.Given("ecr_login") && !c.Given("login_server"))
     diags.push_back(MakeError(c.At("ecr_login"), "ecr_login needs login_server",
                               "set login_server to the registry, e.g. \"<account>.dkr.ecr.<region>.amazonaws.com\""));
