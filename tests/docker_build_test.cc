@@ -3,6 +3,7 @@
 // builds. Each run gets its own PACKER_RUN_UUID, which kiln puts in its
 // containers' names (kiln-<uuid>-<build>), so a test sees exactly what it left.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>

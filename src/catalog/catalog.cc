@@ -6,6 +6,7 @@
 #include <span>
 
 #include "builders/amazon_ebs/options.h"
+#include "builders/docker/builder.h"
 #include "builders/docker/options.h"
 #include "builders/file/options.h"
 #include "builders/null/options.h"
@@ -39,7 +40,7 @@ struct Entry {
 
 constexpr Entry kBuilders[] = {
     {"amazon-ebs", builders::amazon_ebs::Options},
-    {"docker", builders::docker::Options},
+    {"docker", builders::docker::Options, builders::docker::MakeBuilder},
     {"file", builders::file::Options},
     {"null", builders::null::Options},
     {"qemu", builders::qemu::Options},

@@ -2,6 +2,8 @@
 
 #include "cli/command.h"
 #include "cli/template_args.h"
+#include "engine/build_runner.h"
+#include "engine/signals.h"
 
 namespace kiln::cli {
 
@@ -12,6 +14,14 @@ constexpr std::string_view kUsage =
     "  provisions it, captures the image and runs the post-processors.\n";
 
 constexpr std::string_view kOnErrorModes[] = {"cleanup", "abort", "ask", "run-cleanup-provisioner"};
+
+// The -on-error value (already checked against kOnErrorModes) as the engine's enum.
+engine::OnError OnErrorMode(std::string_view mode) {
+  if (mode == "abort") return engine::OnError::kAbort;
+  if (mode == "ask") return engine::OnError::kAsk;
+  if (mode == "run-cleanup-provisioner") return engine::OnError::kRunCleanupProvisioner;
+  return engine::OnError::kCleanup;
+}
 }  // namespace
 
 int RunBuild(std::span<const std::string> args, const GlobalOptions& global) {
@@ -50,11 +60,13 @@ int RunBuild(std::span<const std::string> args, const GlobalOptions& global) {
     ui.Error("No builds to run: -only/-except left none of the template's builds.");
     return 1;
   }
-  // The build engine arrives with the builders (docker first); until then a
-  // build stops here, after everything a build checks before it starts.
-  for (const tmpl::PreparedBuild& b : loaded.builds)
-    ui.Error(fmt::format("Build '{}' cannot run: kiln has no {} builder engine yet", b.name, b.type));
-  return 1;
+
+  // Run them: Ctrl-C cancels (cleanups still run) and the run returns 1.
+  CancelToken cancel;
+  engine::InterruptHandler interrupts(ui, cancel);
+  engine::RunOptions options{.parallel_builds = parallel, .on_error = OnErrorMode(on_error), .debug = debug,
+                             .force = force};
+  return engine::RunBuilds(loaded.builds, loaded.context, loaded.vars.values, options, ui, cancel);
 }
 
 }  // namespace kiln::cli

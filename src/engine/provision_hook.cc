@@ -144,6 +144,7 @@ Result<void> TemplateProvisionHook::RunOne(const tmpl::Prepared<tmpl::Provisione
 
   // Instantiate it now that {{build `Key`}} values exist.
   ctx.ui->Say(fmt::format("Provisioning with {}...", type));
+  ui::Log("{}: Provisioning with {}", ctx.build_name, type);
   Result<tmpl::DecodedConfig> config =
       RenderBuildValues(p.config, catalog::FindSchema(catalog::Kind::kProvisioner, type), ctx.interp);
   if (!config)
