@@ -22,9 +22,13 @@
 #include "postprocessors/shell_local/options.h"
 #include "provisioners/ansible/options.h"
 #include "provisioners/breakpoint/options.h"
+#include "provisioners/breakpoint/provisioner.h"
 #include "provisioners/file/options.h"
+#include "provisioners/file/provisioner.h"
 #include "provisioners/shell/options.h"
+#include "provisioners/shell/provisioner.h"
 #include "provisioners/shell_local/options.h"
+#include "provisioners/shell_local/provisioner.h"
 
 namespace kiln::catalog {
 namespace {
@@ -48,10 +52,10 @@ constexpr Entry kBuilders[] = {
 
 constexpr Entry kProvisioners[] = {
     {"ansible", provisioners::ansible::Options},
-    {"breakpoint", provisioners::breakpoint::Options},
-    {"file", provisioners::file::Options},
-    {"shell", provisioners::shell::Options},
-    {"shell-local", provisioners::shell_local::Options},
+    {"breakpoint", provisioners::breakpoint::Options, nullptr, provisioners::breakpoint::MakeBreakpoint},
+    {"file", provisioners::file::Options, nullptr, provisioners::file::MakeFile},
+    {"shell", provisioners::shell::Options, nullptr, provisioners::shell::MakeShell},
+    {"shell-local", provisioners::shell_local::Options, nullptr, provisioners::shell_local::MakeShellLocal},
 };
 
 constexpr Entry kPostProcessors[] = {

@@ -52,7 +52,9 @@ TEST(EndpointTest, Refused) {
                           "tcp://h:abc", "unix://", "localhost:2375"}) {
     Result<Endpoint> ep = ParseDockerHost(bad);
     EXPECT_FALSE(ep) << bad;
-    if (!ep) EXPECT_TRUE(ep.error().summary.starts_with("invalid DOCKER_HOST")) << ep.error().Message();
+    if (!ep) {
+      EXPECT_TRUE(ep.error().summary.starts_with("invalid DOCKER_HOST")) << ep.error().Message();
+    }
   }
 }
 

@@ -47,7 +47,7 @@ TEST(StreamDemuxTest, InterleavedStreamsInEveryChunkSize) {
   // line on each stream.
   std::string bytes = Frame(1, "out one\nout t") + Frame(2, "err one\n") + Frame(1, "") + Frame(1, "wo\r\n") +
                       Frame(2, "err two\nerr par") + Frame(2, "tial") + Frame(1, "\n\nlast");
-  const std::vector<std::string> want_out = {"out one", "out two", "", "last"};
+  const std::vector<std::string> want_out = {"out one", "out two", "", "", "last"};
   const std::vector<std::string> want_err = {"err one", "err two", "err partial"};
   for (size_t size = 1; size <= bytes.size(); ++size) {
     Collected c = Decode(bytes, [&](size_t) { return size; });
