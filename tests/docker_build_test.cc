@@ -55,7 +55,11 @@ TEST(DockerBuild, SeedImageHasJavaTheLabelAndThePort) {
   ASSERT_EQ(r.exit_code, 0) << r.all();
   std::string image = ImageIdFrom(r.out);
   ASSERT_FALSE(image.empty()) << r.out;
-  ShellResult java = Sh("docker run --rm " + image + " java -version");
+  // As with Packer, the image keeps run_command's entrypoint (/bin/sh) and
+  // no CMD, so the check names its own entrypoint.
+  EXPECT_EQ(Sh("docker image inspect -f '{{json .Config.Entrypoint}} {{json .Config.Cmd}}' " + image).output,
+            "[\"/bin/sh\"] null\n");
+  ShellResult java = Sh("docker run --rm --entrypoint java " + image + " -version");
   EXPECT_EQ(java.status, 0) << java.output;
   EXPECT_NE(java.output.find("openjdk version \"17"), std::string::npos) << java.output;
   EXPECT_EQ(Sh("docker image inspect -f '{{index .Config.Labels \"org.example.built-by\"}}' " + image).output, "kiln\n");

@@ -135,7 +135,9 @@ class StepExport : public Step<FakeState> {
 
 class FakeBuilder : public Builder {
  public:
-  FakeBuilder(nlohmann::json config, Journal& journal) : config_(std::move(config)), journal_(journal) {}
+  FakeBuilder(nlohmann::json config, Journal& journal) : config_(std::move(config)), journal_(journal) {
+    if (config_.is_null()) config_ = nlohmann::json::object();  // a test's {}
+  }
   Result<std::unique_ptr<Artifact>> Run(BuildContext& ctx, ProvisionHook& hook) override {
     FakeState state;
     state.ctx = &ctx;

@@ -142,7 +142,7 @@ TEST_F(ProvisionHookTest, ARenderErrorNamesTheOption) {
   Add({{"say", "{{build `Nope`}}"}});
   Result<void> r = Run();
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().summary, "provisioner 1 (fake): 'say': the build has no value called Nope");
+  EXPECT_EQ(r.error().summary, "provisioner 1 (fake): 'say': error calling build: the build has no value called Nope");
   EXPECT_TRUE(events_.empty());
 }
 

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "clients/docker/engine_internal.h"
+
 namespace kiln::clients::docker {
 
 int HttpStatus(const Error& error) {
@@ -40,7 +42,12 @@ Result<int> RunExec(DockerApi& api, const std::string& container, const ExecConf
                     const ExecStreams& streams, const CancelToken& cancel) {
   Result<std::string> id = api.ExecCreate(container, config);
   if (!id) return std::unexpected(id.error());
-  if (Result<void> r = api.ExecStart(*id, streams, cancel); !r) return std::unexpected(r.error());
+  if (Result<void> r = api.ExecStart(*id, streams, cancel); !r) {
+    // Name the container, which the user knows, rather than the exec id.
+    Error e = r.error();
+    e.summary = fmt::format("docker exec {}", internal::Short(container));
+    return std::unexpected(std::move(e));
+  }
   // The output ends when the process closes it; the engine records the exit
   // code a moment later, so poll briefly.
   auto delay = std::chrono::milliseconds(5);
@@ -49,10 +56,10 @@ Result<int> RunExec(DockerApi& api, const std::string& container, const ExecConf
     if (!state) return std::unexpected(state.error());
     if (!state->running) return state->exit_code;
     if (std::chrono::steady_clock::now() > deadline)
-      return std::unexpected(MakeError(fmt::format("docker exec {}", container.substr(0, 12)),
+      return std::unexpected(MakeError(fmt::format("docker exec {}", internal::Short(container)),
                                        "the command closed its output but has not exited after 30s"));
     if (!cancel.SleepFor(delay))
-      return std::unexpected(MakeError(fmt::format("docker exec {}", container.substr(0, 12)), "cancelled"));
+      return std::unexpected(MakeError(fmt::format("docker exec {}", internal::Short(container)), "cancelled"));
     delay = std::min(delay * 2, std::chrono::milliseconds(200));
   }
 }

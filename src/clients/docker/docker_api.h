@@ -266,8 +266,9 @@ struct DockerApi {
   // must exist (404 otherwise).
   virtual Result<void> PutArchive(const std::string& container, const std::string& remote_dir, const ByteSource& tar,
                                   const CancelToken& cancel) = 0;
-  // Copies `remote_path` into `local_dir` as docker cp does: a file lands as
-  // local_dir/<basename>, a directory as local_dir/<basename>/….
+  // Copies `remote_path` into `local_dir` (created if missing) as docker cp
+  // does: a file lands as local_dir/<basename>, a directory as
+  // local_dir/<basename>/…, and "dir/." puts dir's contents in local_dir.
   virtual Result<void> GetArchiveToDir(const std::string& container, const std::string& remote_path,
                                        const std::filesystem::path& local_dir, const CancelToken& cancel) = 0;
   // Streams one remote regular file's contents to `out` (a symlink is

@@ -239,6 +239,11 @@ TEST_F(EngineClientTest, ExecDeliversLinesAndExitCode) {
   EXPECT_EQ(o.exit_code, 0);
   EXPECT_EQ(o.out, (std::vector<std::string>{"bar", "/tmp", "nobody"}));
 
+  // Lots of output, quickly: every line arrives, in order.
+  o = Sh(id, "seq 1 100000");
+  ASSERT_EQ(o.out.size(), 100000u);
+  EXPECT_EQ(o.out.back(), "100000");
+
   // A missing command: the engine's error, not a hang.
   Result<int> bad = RunExec(*client_, id, {.cmd = {"/no/such/program"}}, {}, NeverCancelled());
   if (bad) {
@@ -280,7 +285,7 @@ TEST_F(EngineClientTest, ExecCancellation) {
   tripper.join();
   ASSERT_FALSE(code);
   EXPECT_TRUE(IsCancelled(code.error())) << code.error().Message();
-  EXPECT_TRUE(code.error().Message().starts_with("docker exec ")) << code.error().Message();
+  EXPECT_EQ(code.error().Message(), fmt::format("docker exec {}: cancelled", id.substr(0, 12)));
   EXPECT_LT(took, std::chrono::seconds(2));
 }
 
@@ -322,6 +327,10 @@ TEST_F(EngineClientTest, ArchiveRoundTrip) {
   EXPECT_EQ(ReadAll(down.path() / "tree/a.txt"), "alpha\n");
   EXPECT_EQ(ReadAll(down.path() / "tree/sub/b.txt"), "beta\n");
   EXPECT_TRUE(fs::is_directory(down.path() / "tree/empty"));
+  ScratchDir contents;  // "dir/.": the contents only
+  get = client_->GetArchiveToDir(id, "/tmp/up/tree/.", contents.path() / "new", NeverCancelled());
+  ASSERT_TRUE(get) << get.error().Message();
+  EXPECT_EQ(ReadAll(contents.path() / "new/sub/b.txt"), "beta\n");
 
   // Stat, and what goes wrong.
   Result<PathStat> st = client_->StatPath(id, "/tmp/up/tree");

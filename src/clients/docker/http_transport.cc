@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -177,6 +178,8 @@ struct HttpStream::Impl {
       curl_easy_setopt(easy, CURLOPT_POST, 1L);
       if (request.body_source) {
         curl_easy_setopt(easy, CURLOPT_READFUNCTION, &OnRead);
+        // Fewer, larger chunks for big uploads (the default is 64 KiB).
+        curl_easy_setopt(easy, CURLOPT_UPLOAD_BUFFERSIZE, 256L * 1024);
         curl_easy_setopt(easy, CURLOPT_READDATA, this);
         header_list = curl_slist_append(header_list, "Transfer-Encoding: chunked");
       } else {

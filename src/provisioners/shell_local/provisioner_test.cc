@@ -87,7 +87,7 @@ class ShellLocalTest : public ::testing::Test {
 };
 
 TEST_F(ShellLocalTest, InlineRunsHere) {
-  ASSERT_TRUE(Provision(R"({"inline": ["echo hello from $(uname -s)", "echo second"]})"));
+  ASSERT_TRUE(Provision(R"({"inline": ["echo hello from `uname -s`", "echo second"]})"));
   std::string text = out();
   EXPECT_NE(text.find("==> web: Running local shell script: "), std::string::npos) << text;
   EXPECT_NE(text.find("    web: hello from Linux\n    web: second\n"), std::string::npos) << text;
@@ -145,9 +145,9 @@ TEST_F(ShellLocalTest, ValidExitCodes) {
 TEST_F(ShellLocalTest, ExecuteCommandOverride) {
   ctx_.SetBuildValue("ID", "c0ffee");
   ASSERT_TRUE(Provision(R"({"inline": ["echo ignored"],
-      "execute_command": ["/bin/sh", "-c", "{{.Vars}} echo custom {{build `ID`}} {{.ID}} $PACKER_BUILD_NAME",
-                          "ignored-arg0"]})"));
-  EXPECT_NE(out().find("    web: custom c0ffee c0ffee web\n"), std::string::npos) << out();
+      "execute_command": ["/bin/sh", "-c", "{{.Vars}} echo custom {{build `ID`}} {{.ID}} $0",
+                          "arg0"]})"));
+  EXPECT_NE(out().find("    web: custom c0ffee c0ffee arg0\n"), std::string::npos) << out();
 }
 
 TEST_F(ShellLocalTest, ExecuteCommandSeesScriptAndVars) {
