@@ -23,9 +23,10 @@ struct Outcome {
 };
 
 // {{build `Key`}} values every build offers (as in template/prepare.cc).
-constexpr std::string_view kCommonBuildValues[] = {
-    "ID",           "Host",           "Port",         "User",           "Password",     "ConnType",     "PackerRunUUID",
-    "PackerHTTPAddr", "PackerHTTPIP", "PackerHTTPPort", "SSHPublicKey", "SSHPrivateKey", "WinRMPassword"};
+constexpr std::string_view kCommonBuildValues[] = {"ID",           "Host",           "Port",          "User",
+                                                   "Password",     "ConnType",       "PackerRunUUID", "PackerHTTPAddr",
+                                                   "PackerHTTPIP", "PackerHTTPPort", "SSHPublicKey",  "SSHPrivateKey",
+                                                   "WinRMPassword"};
 
 std::string RunUuid() {
   if (const char* env = std::getenv("PACKER_RUN_UUID"); env && *env) return env;
@@ -47,9 +48,15 @@ std::chrono::milliseconds Since(Clock::time_point start) {
 BuildContext MakeContext(const tmpl::PreparedBuild& b, const interpolate::Context& base,
                          const std::map<std::string, std::string>& user_vars, const RunOptions& options,
                          const std::string& run_uuid, ui::Ui& build_ui, CancelToken& cancel) {
-  BuildContext ctx{.build_name = b.name, .build_type = b.type, .ui = &build_ui, .cancel = &cancel,
-                   .on_error = options.on_error, .debug = options.debug, .force = options.force,
-                   .packer_run_uuid = run_uuid, .interp = base};
+  BuildContext ctx{.build_name = b.name,
+                   .build_type = b.type,
+                   .ui = &build_ui,
+                   .cancel = &cancel,
+                   .on_error = options.on_error,
+                   .debug = options.debug,
+                   .force = options.force,
+                   .packer_run_uuid = run_uuid,
+                   .interp = base};
   ctx.interp.user_vars = user_vars;
   ctx.interp.build_name = b.name;
   ctx.interp.build_type = b.type;
@@ -73,8 +80,8 @@ Result<PostProcessResult> RunPostProcessor(const tmpl::Prepared<tmpl::PostProces
   Result<tmpl::DecodedConfig> config =
       RenderBuildValues(pp.config, catalog::FindSchema(catalog::Kind::kPostProcessor, src.type), ctx.interp);
   if (!config)
-    return std::unexpected(MakeError(fmt::format("{} ({}): {}", src.label, src.type, config.error().summary),
-                                     config.error().detail));
+    return std::unexpected(
+        MakeError(fmt::format("{} ({}): {}", src.label, src.type, config.error().summary), config.error().detail));
   Result<std::unique_ptr<PostProcessor>> made = components.post_processor(src.type, *config);
   if (!made) return std::unexpected(made.error());
   Result<PostProcessResult> result = (*made)->PostProcess(ctx, input);
@@ -104,6 +111,14 @@ Outcome RunBuild(const tmpl::PreparedBuild& b, BuildContext& ctx, const RunOptio
   // The post-processor chains, each from the builder's artifact.
   out.artifacts = RunPostProcessors(b, ctx, std::move(*artifact), options.components, out.errors);
   return out;
+}
+
+// As each build ends, as Packer says it (untargeted, so no "==> name:" prefix).
+void ReportEnd(ui::Ui& ui, const std::string& name, const Outcome& o) {
+  if (o.errors.empty())
+    ui.Say(fmt::format("Build '{}' finished after {}.", name, HumanDuration(o.elapsed)));
+  else
+    ui.Error(fmt::format("Build '{}' errored after {}: {}", name, HumanDuration(o.elapsed), ErrorText(o.errors)));
 }
 
 // Packer's closing lines and machine-readable records.
@@ -138,7 +153,8 @@ void PrintSummary(std::span<const tmpl::PreparedBuild> builds, const std::vector
       target.Machine("artifact", {n, "id", a.id()});
       target.Machine("artifact", {n, "string", a.Describe()});
       target.Machine("artifact", {n, "files-count", std::to_string(files.size())});
-      for (std::size_t f = 0; f < files.size(); ++f) target.Machine("artifact", {n, "file", std::to_string(f), files[f]});
+      for (std::size_t f = 0; f < files.size(); ++f)
+        target.Machine("artifact", {n, "file", std::to_string(f), files[f]});
       target.Machine("artifact", {n, "end"});
       ui.Message(fmt::format("--> {}: {}", builds[b].name, a.Describe()));
     }
@@ -173,7 +189,8 @@ std::vector<std::unique_ptr<Artifact>> RunPostProcessors(const tmpl::PreparedBui
   auto destroy = [&](std::unique_ptr<Artifact> a, std::string_view what) {
     ui::Log("{}: destroying {} artifact {}", ctx.build_name, what, a->id());
     if (Result<void> r = a->Destroy(); !r)
-      errors.push_back(MakeError(fmt::format("Failed to destroy the {} artifact {}", what, a->id()), r.error().Message()));
+      errors.push_back(
+          MakeError(fmt::format("Failed to destroy the {} artifact {}", what, a->id()), r.error().Message()));
   };
   std::vector<std::unique_ptr<Artifact>> results;
   bool keep_built = build.chains.empty();
@@ -187,15 +204,20 @@ std::vector<std::unique_ptr<Artifact>> RunPostProcessors(const tmpl::PreparedBui
         break;
       }
       bool keep = chain[i].source->keep_input_artifact.value_or(step->keep_input) || step->force_keep;
-      if (i == 0) keep_built = keep_built || keep;
-      else if (keep) results.push_back(std::move(current));
-      else destroy(std::move(current), "intermediate");
+      if (i == 0)
+        keep_built = keep_built || keep;
+      else if (keep)
+        results.push_back(std::move(current));
+      else
+        destroy(std::move(current), "intermediate");
       current = std::move(step->artifact);
     }
     if (current) results.push_back(std::move(current));
   }
-  if (keep_built) results.insert(results.begin(), std::move(built));
-  else destroy(std::move(built), "builder's");
+  if (keep_built)
+    results.insert(results.begin(), std::move(built));
+  else
+    destroy(std::move(built), "builder's");
   return results;
 }
 
@@ -207,7 +229,7 @@ int RunBuilds(std::span<const tmpl::PreparedBuild> builds, const interpolate::Co
   ui::Log("packer run uuid {}", run_uuid);
   std::vector<Outcome> outcomes(builds.size());
 
-  // Each build in a worker thread; the workers take builds in template order.
+  // Each build in a worker thread, at most `workers` at once, taken in template order.
   std::atomic<std::size_t> next{0};
   auto run_next = [&] {
     for (std::size_t i; (i = next++) < builds.size();) {
@@ -215,14 +237,12 @@ int RunBuilds(std::span<const tmpl::PreparedBuild> builds, const interpolate::Co
       Clock::time_point began = Clock::now();
       ui::Ui build_ui = ui.ForBuild(b.name, ui::BuildColor(i));
       BuildContext ctx = MakeContext(b, base, user_vars, options, run_uuid, build_ui, cancel);
-      if (cancel.cancelled()) outcomes[i].errors.push_back(MakeError("build cancelled", "interrupted before it started"));
-      else outcomes[i] = RunBuild(b, ctx, options);
-      outcomes[i].elapsed = Since(began);
-      if (outcomes[i].errors.empty())
-        ui.Say(fmt::format("Build '{}' finished after {}.", b.name, HumanDuration(outcomes[i].elapsed)));
+      if (cancel.cancelled())
+        outcomes[i].errors.push_back(MakeError("build cancelled", "interrupted before it started"));
       else
-        ui.Error(fmt::format("Build '{}' errored after {}: {}", b.name, HumanDuration(outcomes[i].elapsed),
-                             ErrorText(outcomes[i].errors)));
+        outcomes[i] = RunBuild(b, ctx, options);
+      outcomes[i].elapsed = Since(began);
+      ReportEnd(ui, b.name, outcomes[i]);
     }
   };
   std::size_t limit = options.debug ? 1 : static_cast<std::size_t>(std::max(options.parallel_builds, 0));

@@ -83,9 +83,7 @@ class NullCommunicator : public Communicator {
   Result<void> Upload(const std::string&, UploadSource, const CancelToken&) override { return {}; }
   Result<void> UploadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override { return {}; }
   Result<void> Download(const std::string&, std::ostream&, const CancelToken&) override { return {}; }
-  Result<void> DownloadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override {
-    return {};
-  }
+  Result<void> DownloadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override { return {}; }
 };
 
 // A builder shaped like a real one: steps that start a "machine", provision
@@ -178,7 +176,8 @@ class FakePostProcessor : public PostProcessor {
     std::string id = config_.value("id", std::string());
     journal_.Add("pp " + id + " <- " + input.id());
     if (config_.value("fail", false)) return std::unexpected(MakeError(id + " broke"));
-    PostProcessResult r{.keep_input = config_.value("keep_input", false), .force_keep = config_.value("force_keep", false)};
+    PostProcessResult r{.keep_input = config_.value("keep_input", false),
+                        .force_keep = config_.value("force_keep", false)};
     if (!config_.value("none", false)) r.artifact = std::make_unique<FakeArtifact>(id, journal_);
     return r;
   }
@@ -194,13 +193,10 @@ ComponentFactory Fakes(Journal& journal) {
         if (type == "broken") return std::unexpected(MakeError("kiln cannot run builder 'broken' yet"));
         return std::make_unique<FakeBuilder>(c.values, journal);
       },
-      .provisioner = [&journal](std::string_view, const tmpl::DecodedConfig& c) -> Result<std::unique_ptr<Provisioner>> {
-        return std::make_unique<FakeProvisioner>(c.values, journal);
-      },
-      .post_processor = [&journal](std::string_view,
-                                   const tmpl::DecodedConfig& c) -> Result<std::unique_ptr<PostProcessor>> {
-        return std::make_unique<FakePostProcessor>(c.values, journal);
-      },
+      .provisioner = [&journal](std::string_view, const tmpl::DecodedConfig& c)
+          -> Result<std::unique_ptr<Provisioner>> { return std::make_unique<FakeProvisioner>(c.values, journal); },
+      .post_processor = [&journal](std::string_view, const tmpl::DecodedConfig& c)
+          -> Result<std::unique_ptr<PostProcessor>> { return std::make_unique<FakePostProcessor>(c.values, journal); },
   };
 }
 
@@ -241,8 +237,11 @@ class BuildRunnerTest : public ::testing::Test {
       source.label = "post-processor";
       source.keep_input_artifact = pp.keep_input_artifact;
       tmpl::Prepared<tmpl::PostProcessor> prepared{.source = &source};
-      prepared.config.values = {{"id", pp.id}, {"keep_input", pp.keep_input}, {"force_keep", pp.force_keep},
-                                {"fail", pp.fail}, {"none", pp.none}};
+      prepared.config.values = {{"id", pp.id},
+                                {"keep_input", pp.keep_input},
+                                {"force_keep", pp.force_keep},
+                                {"fail", pp.fail},
+                                {"none", pp.none}};
       steps.push_back(std::move(prepared));
     }
   }
@@ -279,8 +278,8 @@ TEST_P(PostProcessorChains, KeepAndDestroyAsPacker) {
   ui::Ui ui(cap_.output(), ui::UiOptions{}, "b");
   BuildContext ctx{.build_name = "b", .ui = &ui, .cancel = &cancel_};
   std::vector<Error> errors;
-  std::vector<std::unique_ptr<Artifact>> artifacts = RunPostProcessors(
-      b, ctx, std::make_unique<FakeArtifact>("built", journal_), Fakes(journal_), errors);
+  std::vector<std::unique_ptr<Artifact>> artifacts =
+      RunPostProcessors(b, ctx, std::make_unique<FakeArtifact>("built", journal_), Fakes(journal_), errors);
   std::vector<std::string> reported;
   for (const auto& a : artifacts) reported.push_back(a->id());
   std::vector<std::string> destroyed;
@@ -304,10 +303,13 @@ INSTANTIATE_TEST_SUITE_P(
         ChainCase{"AnyChainsFirstKeepsTheBuildersArtifact", {{{"a"}}, {{"b", true}}}, {"built", "a", "b"}, {}},
         ChainCase{"IntermediatesAreDestroyed", {{{"a"}, {"b"}}}, {"b"}, {"a", "built"}},
         ChainCase{"KeptIntermediatesAreReported", {{{"a"}, {"b", true}}}, {"a", "b"}, {"built"}},
-        ChainCase{"LaterStepsDoNotKeepTheBuildersArtifact", {{{"a"}, {"b", true}}, {{"c"}}}, {"a", "b", "c"}, {"built"}},
+        ChainCase{
+            "LaterStepsDoNotKeepTheBuildersArtifact", {{{"a"}, {"b", true}}, {{"c"}}}, {"a", "b", "c"}, {"built"}},
         ChainCase{"AFailureStopsItsChainOnly", {{{"a", false, false, {}, true}, {"x"}}, {{"b"}}}, {"b"}, {"built"}, 1},
-        ChainCase{"AFailureLeavesTheChainsArtifactInPlace", {{{"a", true}, {"b", false, false, {}, true}}}, {"built"}, {}, 1},
-        ChainCase{"ANullArtifactEndsTheChainBeforeKeeping", {{{"a", true, false, {}, false, true}, {"x"}}}, {}, {"built"}}),
+        ChainCase{
+            "AFailureLeavesTheChainsArtifactInPlace", {{{"a", true}, {"b", false, false, {}, true}}}, {"built"}, {}, 1},
+        ChainCase{
+            "ANullArtifactEndsTheChainBeforeKeeping", {{{"a", true, false, {}, false, true}, {"x"}}}, {}, {"built"}}),
     [](const ::testing::TestParamInfo<ChainCase>& info) { return info.param.name; });
 
 TEST_F(BuildRunnerTest, EachStepGetsThePreviousArtifact) {
@@ -315,8 +317,8 @@ TEST_F(BuildRunnerTest, EachStepGetsThePreviousArtifact) {
   AddChain(b, {{"a"}, {"b"}});
   AddChain(b, {{"c"}});
   EXPECT_EQ(Run(), 0);
-  EXPECT_EQ(journal_.events(), (Events{"start b", "stop b", "pp a <- built", "pp b <- a", "destroy a", "pp c <- built",
-                                       "destroy built"}));
+  EXPECT_EQ(journal_.events(),
+            (Events{"start b", "stop b", "pp a <- built", "pp b <- a", "destroy a", "pp c <- built", "destroy built"}));
   EXPECT_NE(cap_.out().find("==> b: Running post-processor: fake-pp\n"), std::string::npos) << cap_.out();
 }
 
@@ -330,8 +332,9 @@ TEST_F(BuildRunnerTest, ASuccessfulBuildListsItsArtifacts) {
   std::string out = cap_.out();
   EXPECT_TRUE(std::regex_search(out, std::regex("\nBuild 'one' finished after [0-9a-z ]+\\.\n"))) << out;
   EXPECT_TRUE(std::regex_search(out, std::regex("\n\n==> Wait completed after [0-9a-z ]+\n"))) << out;
-  EXPECT_NE(out.find("\n\n==> Builds finished. The artifacts of successful builds are:\n--> one: Fake artifact art-1\n"),
-            std::string::npos)
+  EXPECT_NE(
+      out.find("\n\n==> Builds finished. The artifacts of successful builds are:\n--> one: Fake artifact art-1\n"),
+      std::string::npos)
       << out;
   EXPECT_EQ(cap_.err(), "");
 }
@@ -341,8 +344,7 @@ TEST_F(BuildRunnerTest, AFailedBuildDoesNotStopTheOthers) {
   AddBuild("good", {{"artifact", "art-2"}});
   EXPECT_EQ(Run(), 1);
   std::string err = cap_.err(), out = cap_.out();
-  EXPECT_TRUE(std::regex_search(err, std::regex("Build 'bad' errored after [0-9a-z ]+: export failed\n")))
-      << err;
+  EXPECT_TRUE(std::regex_search(err, std::regex("Build 'bad' errored after [0-9a-z ]+: export failed\n"))) << err;
   EXPECT_NE(err.find("\n\n==> Some builds didn't complete successfully and had errors:\n--> bad: export failed\n"),
             std::string::npos)
       << err;
@@ -375,11 +377,11 @@ TEST_F(BuildRunnerTest, MachineReadableRecords) {
   AddBuild("good", {{"artifact", "art-2"}});
   EXPECT_EQ(Run({}, /*machine_readable=*/true), 1);
   std::string out = cap_.out();
-  for (const char* record : {",,error-count,1\n", ",bad,error,export%!(PACKER_COMMA) failed\n",
-                             ",good,artifact-count,1\n", ",good,artifact,0,builder-id,kiln.fake\n",
-                             ",good,artifact,0,id,art-2\n", ",good,artifact,0,string,Fake artifact art-2\n",
-                             ",good,artifact,0,files-count,1\n", ",good,artifact,0,file,0,art-2.img\n",
-                             ",good,artifact,0,end\n"})
+  for (const char* record :
+       {",,error-count,1\n", ",bad,error,export%!(PACKER_COMMA) failed\n", ",good,artifact-count,1\n",
+        ",good,artifact,0,builder-id,kiln.fake\n", ",good,artifact,0,id,art-2\n",
+        ",good,artifact,0,string,Fake artifact art-2\n", ",good,artifact,0,files-count,1\n",
+        ",good,artifact,0,file,0,art-2.img\n", ",good,artifact,0,end\n"})
     EXPECT_NE(out.find(record), std::string::npos) << record << " in:\n" << out;
 }
 
@@ -391,8 +393,8 @@ TEST_F(BuildRunnerTest, PackerRunUuidComesFromTheEnvironment) {
   AddProvisioner(c, {{"say", "{{build `PackerRunUUID`}}"}});
   EXPECT_EQ(Run(RunOptions{.parallel_builds = 1}), 0);
   ::unsetenv("PACKER_RUN_UUID");
-  EXPECT_EQ(journal_.events(), (Events{"start one", "provision run-42", "stop one", "start two", "provision run-42",
-                                       "stop two"}));
+  EXPECT_EQ(journal_.events(),
+            (Events{"start one", "provision run-42", "stop one", "start two", "provision run-42", "stop two"}));
 }
 
 TEST_F(BuildRunnerTest, OneRunUuidForAllBuilds) {
@@ -401,7 +403,8 @@ TEST_F(BuildRunnerTest, OneRunUuidForAllBuilds) {
   EXPECT_EQ(Run(RunOptions{.parallel_builds = 1}), 0);
   Events events = journal_.events();
   ASSERT_EQ(events.size(), 6u);
-  EXPECT_TRUE(std::regex_match(events[1], std::regex("provision [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
+  EXPECT_TRUE(std::regex_match(
+      events[1], std::regex("provision [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")))
       << events[1];
   EXPECT_EQ(events[1], events[4]);
 }

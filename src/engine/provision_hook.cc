@@ -23,7 +23,8 @@ Result<void> RenderLeaves(nlohmann::json& v, const std::string& path, const inte
     Result<std::string> rendered = interpolate::Render(text, ctx);
     // The engine's position is relative to the string: drop it, name the option.
     if (!rendered)
-      return std::unexpected(MakeError(fmt::format("'{}': {}", path, rendered.error().summary), rendered.error().detail));
+      return std::unexpected(
+          MakeError(fmt::format("'{}': {}", path, rendered.error().summary), rendered.error().detail));
     v = std::move(*rendered);
   } else if (v.is_array()) {
     for (std::size_t i = 0; i < v.size(); ++i)
@@ -42,8 +43,9 @@ Result<void> RenderOptions(nlohmann::json& values, const tmpl::Schema* schema, c
     const tmpl::Option* opt = schema ? schema->Find(key) : nullptr;
     if (opt && opt->deferred) continue;
     std::string path = prefix + key;
-    const tmpl::Schema* block = opt && (opt->kind == tmpl::OptionKind::kBlock ||
-                                        opt->kind == tmpl::OptionKind::kBlockList) ? opt->block : nullptr;
+    const tmpl::Schema* block =
+        opt && (opt->kind == tmpl::OptionKind::kBlock || opt->kind == tmpl::OptionKind::kBlockList) ? opt->block
+                                                                                                    : nullptr;
     Result<void> r;
     if (block && value.is_object()) {
       r = RenderOptions(value, block, path + ".", ctx);
@@ -148,8 +150,8 @@ Result<void> TemplateProvisionHook::RunOne(const tmpl::Prepared<tmpl::Provisione
   Result<tmpl::DecodedConfig> config =
       RenderBuildValues(p.config, catalog::FindSchema(catalog::Kind::kProvisioner, type), ctx.interp);
   if (!config)
-    return std::unexpected(MakeError(fmt::format("{} ({}): {}", p.source->label, type, config.error().summary),
-                                     config.error().detail));
+    return std::unexpected(
+        MakeError(fmt::format("{} ({}): {}", p.source->label, type, config.error().summary), config.error().detail));
   Result<std::unique_ptr<Provisioner>> provisioner = make_(type, *config);
   if (!provisioner) return std::unexpected(provisioner.error());
 
@@ -163,9 +165,10 @@ Result<void> TemplateProvisionHook::RunOne(const tmpl::Prepared<tmpl::Provisione
   for (int attempt = 0;; ++attempt) {
     auto provision = [&](BuildContext& c) { return (*provisioner)->Provision(c, comm); };
     Result<void> result =
-        timeout ? WithTimeout(ctx, *timeout, MakeError(fmt::format("{} provisioner timed out after {}", type, timeout_text)),
-                              provision)
-                : provision(ctx);
+        timeout
+            ? WithTimeout(ctx, *timeout,
+                          MakeError(fmt::format("{} provisioner timed out after {}", type, timeout_text)), provision)
+            : provision(ctx);
     if (result || attempt >= max_retries || ctx.cancel->cancelled()) return result;
     ctx.ui->Say(fmt::format("Retrying provisioner {} after error ({} of {}): {}", type, attempt + 1, max_retries,
                             result.error().Message()));

@@ -46,9 +46,7 @@ class NullCommunicator : public Communicator {
   Result<void> Upload(const std::string&, UploadSource, const CancelToken&) override { return {}; }
   Result<void> UploadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override { return {}; }
   Result<void> Download(const std::string&, std::ostream&, const CancelToken&) override { return {}; }
-  Result<void> DownloadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override {
-    return {};
-  }
+  Result<void> DownloadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override { return {}; }
 };
 
 // Records "provision <say>"; fails its first `fail_times` calls; with

@@ -26,7 +26,7 @@ void OnSignal(int sig) {
 
 InterruptHandler::InterruptHandler(ui::Ui& ui, CancelToken& cancel) {
   if (::pipe2(pipe_, O_CLOEXEC) != 0) return;  // no pipe: signals keep their default action
-  ::fcntl(pipe_[1], F_SETFL, O_NONBLOCK);        // a flood of signals must not block the handler
+  ::fcntl(pipe_[1], F_SETFL, O_NONBLOCK);      // a flood of signals must not block the handler
   g_signal_fd = pipe_[1];
   watcher_ = std::thread([this, &ui, &cancel] { Watch(ui, cancel); });
   struct sigaction action {};

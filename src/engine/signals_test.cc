@@ -22,7 +22,8 @@ std::string ReadAll(std::FILE* f) {
 }
 
 TEST(InterruptHandler, FirstSignalCancelsLaterOnesOnlyTellAndHandlersAreRestored) {
-  struct sigaction previous {}, saved {};
+  struct sigaction previous {
+  }, saved{};
   previous.sa_handler = PreviousHandler;
   sigemptyset(&previous.sa_mask);
   ASSERT_EQ(::sigaction(SIGINT, &previous, &saved), 0);

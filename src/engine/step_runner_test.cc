@@ -113,9 +113,10 @@ TEST_F(StepRunnerTest, OnErrorAbortSkipsCleanupAndListsLeftovers) {
   Add("B", 1);
   ASSERT_TRUE(Run());
   EXPECT_EQ(state_.events, (Events{"run A", "run B"}));
-  EXPECT_EQ(cap_.err(), "==> b: Build failed; -on-error=abort leaves these in place:\n"
-                        "==> b:   remove B\n"
-                        "==> b:   remove A\n");
+  EXPECT_EQ(cap_.err(),
+            "==> b: Build failed; -on-error=abort leaves these in place:\n"
+            "==> b:   remove B\n"
+            "==> b:   remove A\n");
 }
 
 TEST_F(StepRunnerTest, OnErrorAskRetriesTheStepAsToldThenCleansUp) {

@@ -75,8 +75,8 @@ TEST(Subprocess, StreamsLinesAsTheyArrive) {
   auto start = steady_clock::now();
   std::vector<std::pair<std::string, steady_clock::duration>> seen;
   Subprocess p = Sh("echo first; sleep 1; echo second");
-  ASSERT_TRUE(p.Wait(
-      nullptr, [&](std::string_view l) { seen.emplace_back(std::string(l), steady_clock::now() - start); }, {}));
+  ASSERT_TRUE(
+      p.Wait(nullptr, [&](std::string_view l) { seen.emplace_back(std::string(l), steady_clock::now() - start); }, {}));
   ASSERT_EQ(seen.size(), 2u);
   EXPECT_EQ(seen[0].first, "first");
   EXPECT_LT(seen[0].second, milliseconds(700));
@@ -144,12 +144,8 @@ TEST(Subprocess, CancellationEscalatesToSigkill) {
   Subprocess p = Sh("trap '' TERM; echo ready; while :; do sleep 0.05; done", {.kill_grace = milliseconds(100)});
   std::thread canceller;
   auto start = steady_clock::now();
-  Result<int> status = p.Wait(
-      &cancel,
-      [&](std::string_view) {
-        canceller = std::thread([&] { cancel.Cancel(); });
-      },
-      {});
+  Result<int> status =
+      p.Wait(&cancel, [&](std::string_view) { canceller = std::thread([&] { cancel.Cancel(); }); }, {});
   canceller.join();
   ASSERT_FALSE(status);
   EXPECT_LT(steady_clock::now() - start, milliseconds(1500));

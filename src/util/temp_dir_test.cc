@@ -71,17 +71,12 @@ TEST(TempDir, HonoursTmpdir) {
   EXPECT_EQ(file->path().parent_path(), root.path());
 }
 
-TEST(TempDir, FailsWhenTheParentIsMissing) {
-  const char* old = std::getenv("TMPDIR");
-  std::string saved = old ? old : "";
-  ::setenv("TMPDIR", "/no/such/dir", 1);
-  Result<TempDir> dir = TempDir::Create();
-  if (old)
-    ::setenv("TMPDIR", saved.c_str(), 1);
-  else
-    ::unsetenv("TMPDIR");
+TEST(TempDir, FailsNamingTheDirectory) {
+  Result<TempDir> dir = TempDir::Create("no-such-dir/x-");
   ASSERT_FALSE(dir);
   EXPECT_NE(dir.error().summary.find("cannot create a temporary directory"), std::string::npos);
+  EXPECT_NE(dir.error().summary.find("no-such-dir/x-"), std::string::npos);
+  EXPECT_FALSE(TempFile::Create("no-such-dir/x-"));
 }
 
 TEST(TempFile, IsPrivateWithSuffixAndRemoved) {

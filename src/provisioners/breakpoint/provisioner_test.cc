@@ -18,9 +18,7 @@ class NoCommunicator : public engine::Communicator {
   Result<void> Upload(const std::string&, engine::UploadSource, const CancelToken&) override { return {}; }
   Result<void> UploadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override { return {}; }
   Result<void> Download(const std::string&, std::ostream&, const CancelToken&) override { return {}; }
-  Result<void> DownloadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override {
-    return {};
-  }
+  Result<void> DownloadDir(const std::string&, const std::filesystem::path&, const CancelToken&) override { return {}; }
 };
 
 class BreakpointTest : public ::testing::Test {

@@ -28,10 +28,10 @@ class FakeCommunicator : public engine::Communicator {
     std::uint32_t mode;
   };
   std::vector<Upload> uploads;
-  std::vector<std::pair<std::string, fs::path>> upload_dirs;      // remote, local
-  std::vector<std::pair<std::string, fs::path>> download_dirs;    // remote, local
-  std::vector<std::string> downloads;                             // remote paths
-  std::map<std::string, std::string> remote_files;               // what Download serves
+  std::vector<std::pair<std::string, fs::path>> upload_dirs;    // remote, local
+  std::vector<std::pair<std::string, fs::path>> download_dirs;  // remote, local
+  std::vector<std::string> downloads;                           // remote paths
+  std::map<std::string, std::string> remote_files;              // what Download serves
 
   Result<int> Run(const engine::RemoteCommand&, const CancelToken&) override { return 0; }
   Result<void> Upload(const std::string& remote_path, engine::UploadSource source, const CancelToken&) override {
@@ -149,8 +149,8 @@ TEST_F(FileTest, DirectoryWithSlashUploadsItsContents) {
 }
 
 TEST_F(FileTest, SourcesGoIntoTheDirectory) {
-  ASSERT_TRUE(Provision(fmt::format(R"({{"sources": ["{}", "{}"], "destination": "/srv/"}})", Local("app.conf"),
-                                    Local("b.txt"))));
+  ASSERT_TRUE(Provision(
+      fmt::format(R"({{"sources": ["{}", "{}"], "destination": "/srv/"}})", Local("app.conf"), Local("b.txt"))));
   ASSERT_EQ(comm_.uploads.size(), 2u);
   EXPECT_EQ(comm_.uploads[0].path, "/srv/app.conf");
   EXPECT_EQ(comm_.uploads[1].path, "/srv/b.txt");
@@ -206,8 +206,8 @@ TEST_F(FileTest, BuildValuesInPathsAreRenderedAtRunTime) {
 TEST_F(FileTest, DownloadsAFileToAPath) {
   comm_.remote_files["/var/log/app.log"] = "log line\n";
   std::string dst = Local("out/logs/app.log");  // parents are created
-  ASSERT_TRUE(Provision(
-      fmt::format(R"({{"source": "/var/log/app.log", "destination": "{}", "direction": "download"}})", dst)));
+  ASSERT_TRUE(
+      Provision(fmt::format(R"({{"source": "/var/log/app.log", "destination": "{}", "direction": "download"}})", dst)));
   std::ifstream in(dst);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(in), {}), "log line\n");
   EXPECT_NE(out().find(fmt::format("Downloading /var/log/app.log => {}", dst)), std::string::npos) << out();
@@ -216,15 +216,15 @@ TEST_F(FileTest, DownloadsAFileToAPath) {
 TEST_F(FileTest, DownloadsAFileIntoADirectory) {
   comm_.remote_files["/var/log/app.log"] = "x";
   std::string dst = Local("out") + "/";
-  ASSERT_TRUE(Provision(
-      fmt::format(R"({{"source": "/var/log/app.log", "destination": "{}", "direction": "download"}})", dst)));
+  ASSERT_TRUE(
+      Provision(fmt::format(R"({{"source": "/var/log/app.log", "destination": "{}", "direction": "download"}})", dst)));
   EXPECT_TRUE(fs::is_regular_file(Local("out/app.log")));
 }
 
 TEST_F(FileTest, DownloadsADirectory) {
   std::string dst = Local("out") + "/";
-  ASSERT_TRUE(Provision(
-      fmt::format(R"({{"sources": ["/var/log/", "/etc/*.conf"], "destination": "{}", "direction": "download"}})", dst)));
+  ASSERT_TRUE(Provision(fmt::format(
+      R"({{"sources": ["/var/log/", "/etc/*.conf"], "destination": "{}", "direction": "download"}})", dst)));
   ASSERT_EQ(comm_.download_dirs.size(), 2u);
   EXPECT_EQ(comm_.download_dirs[0].first, "/var/log/");
   EXPECT_EQ(comm_.download_dirs[0].second, dst);
@@ -233,8 +233,8 @@ TEST_F(FileTest, DownloadsADirectory) {
 }
 
 TEST_F(FileTest, DownloadFailureNamesBothEnds) {
-  Result<void> r = Provision(
-      fmt::format(R"({{"source": "/nope", "destination": "{}", "direction": "download"}})", Local("n")));
+  Result<void> r =
+      Provision(fmt::format(R"({{"source": "/nope", "destination": "{}", "direction": "download"}})", Local("n")));
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, fmt::format("cannot download /nope to {}", Local("n")));
 }

@@ -36,11 +36,25 @@ class FakeCommunicator : public engine::Communicator {
   std::vector<Upload> uploads;
   std::function<Response(const std::string&)> respond;
   int upload_failures = 0;  // the first N uploads fail
+  int runs = 0;             // round trips to the machine
 
   Result<int> Run(const engine::RemoteCommand& cmd, const CancelToken& cancel) override {
     if (cancel.cancelled()) return std::unexpected(MakeError("cancelled"));
-    commands.push_back(cmd.command);
-    Response r = respond ? respond(cmd.command) : Response{};
+    ++runs;
+    // A script's removal folded into its command runs as a second command
+    // whose status the shell discards, as `/bin/sh -c` would.
+    std::smatch folded;
+    static const std::regex kFold(R"(([\s\S]*)\n__kiln_status=\$\?; (rm -f \S+); exit \$__kiln_status)");
+    if (std::regex_match(cmd.command, folded, kFold)) {
+      Result<int> status = RunOne(folded[1], cmd);
+      if (status) (void)RunOne(folded[2], cmd);  // a dropped connection runs nothing more
+      return status;
+    }
+    return RunOne(cmd.command, cmd);
+  }
+  Result<int> RunOne(const std::string& command, const engine::RemoteCommand& cmd) {
+    commands.push_back(command);
+    Response r = respond ? respond(command) : Response{};
     for (const std::string& line : r.out) cmd.on_stdout(line);
     for (const std::string& line : r.err) cmd.on_stderr(line);
     return r.status;
@@ -257,7 +271,9 @@ TEST_F(ShellTest, NonZeroExitFailsNamingTheStatus) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, fmt::format("script {} exited with status 3 (allowed: 0)", a));
   EXPECT_NE(r.error().detail.find("/tmp/s.sh"), std::string::npos);
-  EXPECT_EQ(comm_.commands.size(), 1u);  // no cleanup after a failure, as in Packer
+  // The removal rides along with the script, so it runs after a failure
+  // too (Packer leaves the script behind then).
+  EXPECT_EQ(comm_.commands.size(), 2u);
 }
 
 TEST_F(ShellTest, InlineFailureSaysInlineScript) {
@@ -280,11 +296,19 @@ TEST_F(ShellTest, SkipCleanLeavesTheScript) {
   EXPECT_FALSE(comm_.commands[0].starts_with("rm"));
 }
 
-TEST_F(ShellTest, CleanupFailureIsAnError) {
+TEST_F(ShellTest, ScriptRemovalRidesAlongWithTheScript) {
+  ASSERT_TRUE(Provision(R"({"inline": ["true"], "remote_path": "/tmp/s.sh"})"));
+  ASSERT_EQ(comm_.commands.size(), 2u);
+  EXPECT_EQ(comm_.commands[1], "rm -f /tmp/s.sh");
+  EXPECT_EQ(comm_.runs, 1);  // one round trip for both
+}
+
+TEST_F(ShellTest, CleanupFailureIsAnErrorWhenItRunsOnItsOwn) {
   comm_.respond = [](const std::string& cmd) {
     return FakeCommunicator::Response{.status = cmd.starts_with("rm") ? 1 : 0};
   };
-  Result<void> r = Provision(R"({"inline": ["true"], "remote_path": "/tmp/s.sh"})");
+  // expect_disconnect: the machine may reboot, so removal is a separate step.
+  Result<void> r = Provision(R"({"inline": ["true"], "remote_path": "/tmp/s.sh", "expect_disconnect": true})");
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().summary.find("cannot remove /tmp/s.sh"), std::string::npos) << r.error().Message();
 }

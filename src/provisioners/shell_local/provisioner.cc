@@ -95,16 +95,15 @@ Result<void> Run(const Config& config, engine::BuildContext& ctx) {
     scripts.push_back(path);
   }
 
-  std::string vars = shell::FlattenEnvVars(shell::EnvVars(ctx, config.environment_vars, config.env),
-                                           config.env_var_format);
+  std::string vars =
+      shell::FlattenEnvVars(shell::EnvVars(ctx, config.environment_vars, config.env), config.env_var_format);
   std::string winrm_password;
   if (ctx.interp.build_values)
     if (auto it = ctx.interp.build_values->find("WinRMPassword"); it != ctx.interp.build_values->end())
       winrm_password = it->second;
 
   for (const std::string& script : scripts) {
-    if (ctx.cancel != nullptr && ctx.cancel->cancelled())
-      return std::unexpected(MakeError("shell-local: cancelled"));
+    if (ctx.cancel != nullptr && ctx.cancel->cancelled()) return std::unexpected(MakeError("shell-local: cancelled"));
     std::string label = is_inline ? std::string("local inline script") : fmt::format("local script {}", script);
 
     std::vector<std::string> argv;
