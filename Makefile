@@ -19,6 +19,7 @@ build: deps $(BUILD_DIR)/build.ninja
 	ninja -C $(BUILD_DIR) -j $(JOBS)
 
 run: build
+	@bash scripts/install-deps.sh docker
 	bash scripts/run-example.sh $(BUILD_DIR)/kiln
 
 test: deps-test $(BUILD_DIR)/build.ninja

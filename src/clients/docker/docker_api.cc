@@ -38,8 +38,8 @@ DeviceMapping ParseDeviceMapping(std::string_view spec) {
   return m;
 }
 
-Result<int> RunExec(DockerApi& api, const std::string& container, const ExecConfig& config,
-                    const ExecStreams& streams, const CancelToken& cancel) {
+Result<int> RunExec(DockerApi& api, const std::string& container, const ExecConfig& config, const ExecStreams& streams,
+                    const CancelToken& cancel) {
   Result<std::string> id = api.ExecCreate(container, config);
   if (!id) return std::unexpected(id.error());
   if (Result<void> r = api.ExecStart(*id, streams, cancel); !r) {

@@ -73,8 +73,8 @@ struct ImageInfo {
 
 struct PullOptions {
   std::optional<RegistryAuth> auth;
-  std::string platform;     // "linux/arm64"; empty: the engine's own
-  ProgressFn on_progress;   // each status message as it arrives; may be empty
+  std::string platform;    // "linux/arm64"; empty: the engine's own
+  ProgressFn on_progress;  // each status message as it arrives; may be empty
 };
 
 struct PushOptions {
@@ -120,7 +120,7 @@ struct HostConfig {
 
 struct ContainerConfig {
   std::string image;
-  std::string name;  // "" = the engine picks one
+  std::string name;                                    // "" = the engine picks one
   std::optional<std::vector<std::string>> cmd;         // nullopt: the image's
   std::optional<std::vector<std::string>> entrypoint;  // nullopt: the image's; {} resets it
   std::vector<std::string> env;                        // "KEY=value"
@@ -135,8 +135,8 @@ struct ContainerConfig {
 
 struct ContainerInfo {
   std::string id;
-  std::string name;   // "/kiln-…"
-  std::string image;  // image id
+  std::string name;    // "/kiln-…"
+  std::string image;   // image id
   std::string status;  // "created", "running", "exited", …
   bool running = false;
   int exit_code = 0;
@@ -186,7 +186,7 @@ struct ExecState {
 struct PathStat {
   std::string name;
   std::int64_t size = 0;
-  std::uint32_t mode = 0;  // Go's os.FileMode: permission bits plus the type bits below
+  std::uint32_t mode = 0;   // Go's os.FileMode: permission bits plus the type bits below
   std::string mtime;        // RFC 3339
   std::string link_target;  // a symlink's fully resolved target inside the container
 
@@ -247,16 +247,14 @@ struct DockerApi {
   // too when `all`.
   virtual Result<std::vector<ContainerSummary>> ContainerList(const std::vector<std::string>& labels, bool all) = 0;
   // Writes the container's filesystem as a tar to `out`, streaming.
-  virtual Result<void> ContainerExport(const std::string& container, std::ostream& out,
-                                       const CancelToken& cancel) = 0;
+  virtual Result<void> ContainerExport(const std::string& container, std::ostream& out, const CancelToken& cancel) = 0;
 
   // -- exec --
   // Returns the exec id; nothing runs until ExecStart.
   virtual Result<std::string> ExecCreate(const std::string& container, const ExecConfig& config) = 0;
   // Runs the exec and streams its output until it ends. Its exit code comes
   // from ExecInspect afterwards (or use RunExec below).
-  virtual Result<void> ExecStart(const std::string& exec_id, const ExecStreams& streams,
-                                 const CancelToken& cancel) = 0;
+  virtual Result<void> ExecStart(const std::string& exec_id, const ExecStreams& streams, const CancelToken& cancel) = 0;
   virtual Result<ExecState> ExecInspect(const std::string& exec_id) = 0;
 
   // -- files --
@@ -273,8 +271,8 @@ struct DockerApi {
                                        const std::filesystem::path& local_dir, const CancelToken& cancel) = 0;
   // Streams one remote regular file's contents to `out` (a symlink is
   // followed); a directory is an error.
-  virtual Result<void> GetArchiveFile(const std::string& container, const std::string& remote_path,
-                                      std::ostream& out, const CancelToken& cancel) = 0;
+  virtual Result<void> GetArchiveFile(const std::string& container, const std::string& remote_path, std::ostream& out,
+                                      const CancelToken& cancel) = 0;
 };
 
 // The HTTP status in an error from DockerApi, or 0 if it has none.
@@ -287,7 +285,7 @@ const CancelToken& NeverCancelled();
 // ExecCreate + ExecStart + waiting for the exit code: what a communicator's
 // Run does. The exit code is the result, not an error: only failing to run
 // (or cancellation) is an Error.
-Result<int> RunExec(DockerApi& api, const std::string& container, const ExecConfig& config,
-                    const ExecStreams& streams, const CancelToken& cancel);
+Result<int> RunExec(DockerApi& api, const std::string& container, const ExecConfig& config, const ExecStreams& streams,
+                    const CancelToken& cancel);
 
 }  // namespace kiln::clients::docker

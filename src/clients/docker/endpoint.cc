@@ -21,8 +21,8 @@ std::string Endpoint::Describe() const {
 Result<Endpoint> ParseDockerHost(std::string_view docker_host, bool tls, TlsFiles tls_files) {
   if (docker_host.empty()) docker_host = kDefaultDockerHost;
   auto bad = [&](std::string_view why) {
-    return std::unexpected(MakeError(fmt::format("invalid DOCKER_HOST {:?}", std::string(docker_host)),
-                                     std::string(why)));
+    return std::unexpected(
+        MakeError(fmt::format("invalid DOCKER_HOST {:?}", std::string(docker_host)), std::string(why)));
   };
   Endpoint ep;
   if (docker_host.starts_with("unix://")) {

@@ -48,8 +48,8 @@ TEST(EndpointTest, Ipv6) {
 }
 
 TEST(EndpointTest, Refused) {
-  for (const char* bad : {"ssh://user@host", "npipe:////./pipe/docker_engine", "tcp://", "tcp://h:99999",
-                          "tcp://h:abc", "unix://", "localhost:2375"}) {
+  for (const char* bad : {"ssh://user@host", "npipe:////./pipe/docker_engine", "tcp://", "tcp://h:99999", "tcp://h:abc",
+                          "unix://", "localhost:2375"}) {
     Result<Endpoint> ep = ParseDockerHost(bad);
     EXPECT_FALSE(ep) << bad;
     if (!ep) {
@@ -59,8 +59,8 @@ TEST(EndpointTest, Refused) {
 }
 
 TEST(EndpointTest, FromEnvWithTls) {
-  Result<Endpoint> ep = EndpointFromEnv(
-      {{"DOCKER_HOST", "tcp://d:1234"}, {"DOCKER_TLS_VERIFY", "1"}, {"DOCKER_CERT_PATH", "/certs"}});
+  Result<Endpoint> ep =
+      EndpointFromEnv({{"DOCKER_HOST", "tcp://d:1234"}, {"DOCKER_TLS_VERIFY", "1"}, {"DOCKER_CERT_PATH", "/certs"}});
   ASSERT_TRUE(ep);
   EXPECT_TRUE(ep->tls);
   EXPECT_EQ(ep->tls_files.ca, "/certs/ca.pem");

@@ -54,12 +54,24 @@ Error ApiError(std::string summary, const HttpResponse& response) {
   }
   if (message.empty()) {  // HEAD responses have no body
     switch (response.status) {
-      case 400: message = "bad parameter"; break;
-      case 401: message = "unauthorized"; break;
-      case 403: message = "forbidden"; break;
-      case 404: message = "not found"; break;
-      case 409: message = "conflict"; break;
-      default: message = "engine error"; break;
+      case 400:
+        message = "bad parameter";
+        break;
+      case 401:
+        message = "unauthorized";
+        break;
+      case 403:
+        message = "forbidden";
+        break;
+      case 404:
+        message = "not found";
+        break;
+      case 409:
+        message = "conflict";
+        break;
+      default:
+        message = "engine error";
+        break;
     }
   }
   return MakeError(std::move(summary), fmt::format("{}: {}", response.status, message));

@@ -28,16 +28,13 @@ class EngineClient final : public DockerApi {
 
   Result<ImageInfo> ImageInspect(const std::string& image) override;
   Result<void> ImagePull(const std::string& ref, const PullOptions& options, const CancelToken& cancel) override;
-  Result<std::string> ImagePush(const std::string& ref, const PushOptions& options,
-                                const CancelToken& cancel) override;
-  Result<void> ImageTag(const std::string& image, const std::string& repo, const std::string& tag,
-                        bool force) override;
+  Result<std::string> ImagePush(const std::string& ref, const PushOptions& options, const CancelToken& cancel) override;
+  Result<void> ImageTag(const std::string& image, const std::string& repo, const std::string& tag, bool force) override;
   Result<void> ImageRemove(const std::string& image, bool force) override;
   Result<std::string> ImageCommit(const std::string& container, const CommitOptions& options) override;
   Result<std::string> ImageImport(const ByteSource& tar, const ImportOptions& options,
                                   const CancelToken& cancel) override;
-  Result<void> ImageSave(const std::vector<std::string>& images, std::ostream& out,
-                         const CancelToken& cancel) override;
+  Result<void> ImageSave(const std::vector<std::string>& images, std::ostream& out, const CancelToken& cancel) override;
 
   Result<std::string> ContainerCreate(const ContainerConfig& config) override;
   Result<void> ContainerStart(const std::string& container) override;

@@ -7,6 +7,9 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <streambuf>
 #include <thread>
@@ -118,6 +122,74 @@ class CompareWithFile : public std::streambuf {
   uint64_t mismatches_ = 0;
 };
 
+// Forwards 127.0.0.1:<port> to the engine's unix socket, so that the tcp://
+// transport can be tested against the same engine.
+class TcpToUnixProxy {
+ public:
+  explicit TcpToUnixProxy(std::string socket_path) : socket_path_(std::move(socket_path)) {
+    listener_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    if (::bind(listener_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(listener_, 16) != 0 ||
+        ::getsockname(listener_, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      return;
+    port_ = ntohs(addr.sin_port);
+    acceptor_ = std::thread([this] { AcceptLoop(); });
+  }
+  ~TcpToUnixProxy() {
+    ::shutdown(listener_, SHUT_RDWR);  // wakes accept()
+    if (acceptor_.joinable()) acceptor_.join();
+    ::close(listener_);
+    std::lock_guard lock(mu_);
+    for (std::thread& t : pumps_) t.join();
+  }
+  int port() const { return port_; }
+
+ private:
+  void AcceptLoop() {
+    for (;;) {
+      int client = ::accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
+      if (client < 0) return;
+      int engine = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_un addr{};
+      addr.sun_family = AF_UNIX;
+      std::snprintf(addr.sun_path, sizeof addr.sun_path, "%s", socket_path_.c_str());
+      if (::connect(engine, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(client);
+        ::close(engine);
+        continue;
+      }
+      auto copy = [](int from, int to) {
+        std::array<char, 65536> buf;
+        ssize_t n;
+        while ((n = ::read(from, buf.data(), buf.size())) > 0)
+          if (::write(to, buf.data(), static_cast<size_t>(n)) != n) break;
+      };
+      std::lock_guard lock(mu_);
+      pumps_.emplace_back([=] {
+        std::thread back([=] {
+          copy(engine, client);
+          ::shutdown(client, SHUT_WR);  // the engine ended the response (an exec's end)
+        });
+        copy(client, engine);
+        ::shutdown(engine, SHUT_RDWR);  // curl is done with the connection: stop both ways
+        back.join();
+        ::close(client);
+        ::close(engine);
+      });
+    }
+  }
+
+  std::string socket_path_;
+  int listener_ = -1;
+  int port_ = 0;
+  std::thread acceptor_;
+  std::mutex mu_;
+  std::vector<std::thread> pumps_;
+};
+
 class EngineClientTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
@@ -206,6 +278,25 @@ TEST_F(EngineClientTest, PingAndVersion) {
   EXPECT_FALSE(v->version.empty());
   EXPECT_GE(v->api_version, "1.41");
   EXPECT_EQ(v->os, "linux");
+}
+
+TEST_F(EngineClientTest, OverTcp) {
+  if (client_->endpoint().kind != Endpoint::Kind::kUnix) GTEST_SKIP() << "needs the engine on a unix socket";
+  TcpToUnixProxy proxy(client_->endpoint().socket_path);
+  ASSERT_NE(proxy.port(), 0);
+  Result<Endpoint> ep = ParseDockerHost(fmt::format("tcp://127.0.0.1:{}", proxy.port()));
+  ASSERT_TRUE(ep);
+  EngineClient tcp(*ep);
+  Result<VersionInfo> v = tcp.Version();
+  ASSERT_TRUE(v) << v.error().Message();
+  std::string id = StartShell();
+  ASSERT_FALSE(id.empty());
+  std::vector<std::string> out;
+  Result<int> code = RunExec(tcp, id, {.cmd = {"/bin/sh", "-c", "echo over tcp; exit 4"}},
+                             {.on_stdout = [&](std::string_view l) { out.emplace_back(l); }}, NeverCancelled());
+  ASSERT_TRUE(code) << code.error().Message();
+  EXPECT_EQ(*code, 4);
+  EXPECT_EQ(out, std::vector<std::string>{"over tcp"});
 }
 
 TEST_F(EngineClientTest, ImageInspect) {
@@ -454,8 +545,7 @@ TEST_F(EngineClientTest, ImportAndSave) {
   tar.AddFile(local.path() / "hello.txt", "hello.txt");
   std::string tag = std::to_string(::getpid());
   Result<std::string> image = client_->ImageImport(
-      tar.AsSource(),
-      {.repo = "kiln-test/import", .tag = tag, .message = "imported", .changes = {"CMD [\"/hello\"]"}},
+      tar.AsSource(), {.repo = "kiln-test/import", .tag = tag, .message = "imported", .changes = {"CMD [\"/hello\"]"}},
       NeverCancelled());
   ASSERT_TRUE(image) << image.error().Message();
   images_.push_back(*image);

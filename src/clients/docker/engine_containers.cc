@@ -26,14 +26,9 @@ nlohmann::json CreateBody(const ContainerConfig& c) {
                          {"CgroupPermissions", d.cgroup_permissions}});
     host["Devices"] = std::move(devices);
   }
-  nlohmann::json body = {{"Image", c.image},
-                         {"Tty", c.tty},
-                         {"OpenStdin", c.open_stdin},
-                         {"AttachStdin", false},
-                         {"AttachStdout", false},
-                         {"AttachStderr", false},
-                         {"StdinOnce", false},
-                         {"HostConfig", std::move(host)}};
+  nlohmann::json body = {
+      {"Image", c.image},      {"Tty", c.tty},          {"OpenStdin", c.open_stdin}, {"AttachStdin", false},
+      {"AttachStdout", false}, {"AttachStderr", false}, {"StdinOnce", false},        {"HostConfig", std::move(host)}};
   if (c.cmd) body["Cmd"] = *c.cmd;
   if (c.entrypoint) {
     // [] alone would mean "keep the image's"; [""] is how docker resets it.
@@ -59,9 +54,8 @@ Result<std::string> EngineClient::ContainerCreate(const ContainerConfig& config)
 
 Result<void> EngineClient::ContainerStart(const std::string& container) {
   // 304 (already started) is not an error: Call only fails on >= 400.
-  Result<HttpResponse> r =
-      Call(transport_, fmt::format("docker start {}", Short(container)),
-           Request("POST", fmt::format("/containers/{}/start", PathEscape(container))));
+  Result<HttpResponse> r = Call(transport_, fmt::format("docker start {}", Short(container)),
+                                Request("POST", fmt::format("/containers/{}/start", PathEscape(container))));
   if (!r) return std::unexpected(r.error());
   return {};
 }
@@ -115,8 +109,7 @@ Result<std::vector<ContainerSummary>> EngineClient::ContainerList(const std::vec
   return out;
 }
 
-Result<void> EngineClient::ContainerExport(const std::string& container, std::ostream& out,
-                                           const CancelToken& cancel) {
+Result<void> EngineClient::ContainerExport(const std::string& container, std::ostream& out, const CancelToken& cancel) {
   std::string summary = fmt::format("docker export {}", Short(container));
   HttpRequest request = Request("GET", fmt::format("/containers/{}/export", PathEscape(container)));
   request.on_body = OstreamSink(out, "the exported container");

@@ -10,12 +10,9 @@ namespace kiln::clients::docker {
 using namespace internal;  // NOLINT: the engine_*.cc helpers
 
 Result<std::string> EngineClient::ExecCreate(const std::string& container, const ExecConfig& config) {
-  nlohmann::json body = {{"AttachStdin", false},
-                         {"AttachStdout", config.attach_stdout},
-                         {"AttachStderr", config.attach_stderr},
-                         {"Tty", false},
-                         {"Privileged", config.privileged},
-                         {"Cmd", config.cmd}};
+  nlohmann::json body = {
+      {"AttachStdin", false}, {"AttachStdout", config.attach_stdout}, {"AttachStderr", config.attach_stderr},
+      {"Tty", false},         {"Privileged", config.privileged},      {"Cmd", config.cmd}};
   if (!config.user.empty()) body["User"] = config.user;
   if (!config.env.empty()) body["Env"] = config.env;
   if (!config.working_dir.empty()) body["WorkingDir"] = config.working_dir;

@@ -69,7 +69,8 @@ Result<std::string> EngineClient::ImagePush(const std::string& ref, const PushOp
   request.query = {{"tag", parsed.TagOrDigest()}};
   request.headers.push_back("X-Registry-Auth: " + RegistryAuthHeader(options.auth));
   JsonMessageStream messages(options.on_progress);
-  if (Result<void> r = CallProgress(transport_, fmt::format("docker push {}", ref), std::move(request), messages, cancel);
+  if (Result<void> r =
+          CallProgress(transport_, fmt::format("docker push {}", ref), std::move(request), messages, cancel);
       !r)
     return std::unexpected(r.error());
   return messages.digest();
@@ -103,7 +104,8 @@ Result<std::string> EngineClient::ImageCommit(const std::string& container, cons
   if (!options.message.empty()) request.query.emplace_back("comment", options.message);
   for (const std::string& change : options.changes) request.query.emplace_back("changes", change);
   // No body: the engine then starts from the container's own config.
-  Result<nlohmann::json> j = CallJson(transport_, fmt::format("docker commit {}", Short(container)), std::move(request));
+  Result<nlohmann::json> j =
+      CallJson(transport_, fmt::format("docker commit {}", Short(container)), std::move(request));
   if (!j) return std::unexpected(j.error());
   return Str(*j, "Id");
 }
@@ -126,8 +128,8 @@ Result<std::string> EngineClient::ImageImport(const ByteSource& tar, const Impor
     return std::unexpected(r.error());
   // The engine's last word is the new image's id.
   if (!messages.last_status().starts_with("sha256:"))
-    return std::unexpected(MakeError(summary, fmt::format("no image id in the engine's answer {:?}",
-                                                          messages.last_status())));
+    return std::unexpected(
+        MakeError(summary, fmt::format("no image id in the engine's answer {:?}", messages.last_status())));
   return messages.last_status();
 }
 

@@ -203,8 +203,7 @@ struct HttpStream::Impl {
       if (CancelRequested()) return std::unexpected(CancelledError());
       int running = 0;
       CURLMcode mc = curl_multi_perform(multi, &running);
-      if (mc != CURLM_OK)
-        return std::unexpected(MakeError(fmt::format("curl: {}", curl_multi_strerror(mc))));
+      if (mc != CURLM_OK) return std::unexpected(MakeError(fmt::format("curl: {}", curl_multi_strerror(mc))));
       if (running == 0) {
         int left = 0;
         while (CURLMsg* msg = curl_multi_info_read(multi, &left))

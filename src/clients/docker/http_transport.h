@@ -31,13 +31,13 @@ using ByteSource = std::function<Result<size_t>(std::span<char> buf)>;
 using ByteSink = std::function<Result<void>(std::string_view bytes)>;
 
 struct HttpRequest {
-  std::string method = "GET";  // GET, HEAD, POST, PUT, DELETE
-  std::string path;            // "/v1.41/containers/json" (already URL-safe)
+  std::string method = "GET";                              // GET, HEAD, POST, PUT, DELETE
+  std::string path;                                        // "/v1.41/containers/json" (already URL-safe)
   std::vector<std::pair<std::string, std::string>> query;  // values are escaped here
-  std::vector<std::string> headers;                       // "Name: value"
-  std::string body;         // POST/PUT body unless body_source is set
-  ByteSource body_source;   // streamed body (chunked transfer encoding)
-  ByteSink on_body;         // receives a <400 response's body as it arrives
+  std::vector<std::string> headers;                        // "Name: value"
+  std::string body;                                        // POST/PUT body unless body_source is set
+  ByteSource body_source;                                  // streamed body (chunked transfer encoding)
+  ByteSink on_body;                                        // receives a <400 response's body as it arrives
 };
 
 struct HttpResponse {

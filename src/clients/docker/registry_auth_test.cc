@@ -1,6 +1,7 @@
 #include "clients/docker/registry_auth.h"
 
 #include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 
 #include "clients/docker/reference.h"
@@ -17,7 +18,7 @@ TEST(Base64Test, KnownVectors) {
   EXPECT_EQ(Base64Encode("\xfb\xff", false), "+/8=");
   EXPECT_EQ(Base64Encode("\xfb\xff", true), "-_8=");
   for (const std::string& s : {std::string(), std::string("a"), std::string("abc"), std::string("abcd"),
-                                std::string("\0\xff\x10 binary", 10)}) {
+                               std::string("\0\xff\x10 binary", 10)}) {
     EXPECT_EQ(Base64Decode(Base64Encode(s)), s);
     EXPECT_EQ(Base64Decode(Base64Encode(s, true)), s);
   }

@@ -63,8 +63,8 @@ bool StreamDemuxer::Feed(std::string_view bytes) {
         return false;
       }
       stream_ = static_cast<StreamType>(header_[0]);
-      remaining_ = uint32_t(header_[4]) << 24 | uint32_t(header_[5]) << 16 | uint32_t(header_[6]) << 8 |
-                   uint32_t(header_[7]);
+      remaining_ =
+          uint32_t(header_[4]) << 24 | uint32_t(header_[5]) << 16 | uint32_t(header_[6]) << 8 | uint32_t(header_[7]);
       continue;  // a zero-length frame is legal: read the next header
     }
     size_t take = std::min<size_t>(bytes.size(), remaining_);

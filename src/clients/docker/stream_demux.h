@@ -55,7 +55,7 @@ class StreamDemuxer {
  private:
   PayloadFn on_payload_;
   unsigned char header_[8];
-  size_t header_len_ = 0;  // bytes of the current header seen so far
+  size_t header_len_ = 0;   // bytes of the current header seen so far
   uint32_t remaining_ = 0;  // payload bytes still due for the current frame
   StreamType stream_ = StreamType::kStdout;
   bool broken_ = false;

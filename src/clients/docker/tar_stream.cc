@@ -221,8 +221,8 @@ struct TarWriter::Impl {
         got = static_cast<size_t>(n);
       }
       if (got == 0)
-        return std::unexpected(MakeError(fmt::format("cannot read {}", source_name),
-                                         fmt::format("it ended {} bytes early", remaining)));
+        return std::unexpected(
+            MakeError(fmt::format("cannot read {}", source_name), fmt::format("it ended {} bytes early", remaining)));
       if (archive_write_data(a, chunk.data(), got) < 0)
         return std::unexpected(ArchiveError(fmt::format("tar: cannot add {}", source_name), a));
       remaining -= got;
@@ -254,8 +254,8 @@ TarWriter& TarWriter::operator=(TarWriter&&) noexcept = default;
 TarWriter::~TarWriter() = default;
 
 void TarWriter::AddFile(std::filesystem::path local, std::string name, std::optional<std::uint32_t> mode) {
-  impl_->jobs.push_back({.kind = Impl::Job::Kind::kFile, .local = std::move(local), .name = TarName(std::move(name)),
-                         .mode = mode});
+  impl_->jobs.push_back(
+      {.kind = Impl::Job::Kind::kFile, .local = std::move(local), .name = TarName(std::move(name)), .mode = mode});
 }
 
 void TarWriter::AddStream(std::istream& in, std::uint64_t size, std::string name, std::uint32_t mode) {

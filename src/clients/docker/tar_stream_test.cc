@@ -160,9 +160,7 @@ TEST(TarStreamTest, RefusesUnsafePaths) {
 
 TEST(TarStreamTest, SourceErrorIsReported) {
   ScratchDir dst;
-  ByteSource failing = [](std::span<char>) -> Result<size_t> {
-    return std::unexpected(MakeError("connection lost"));
-  };
+  ByteSource failing = [](std::span<char>) -> Result<size_t> { return std::unexpected(MakeError("connection lost")); };
   Result<void> r = ExtractTar(failing, dst.path());
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().Message(), "connection lost");
