@@ -16,6 +16,23 @@ bool DecodedConfig::Given(std::string_view name) const {
   return !v.is_null() && !v.empty();
 }
 
+std::string DecodedConfig::String(std::string_view name) const {
+  const nlohmann::json& v = (*this)[name];
+  return v.is_string() ? v.get<std::string>() : std::string();
+}
+
+bool DecodedConfig::Bool(std::string_view name) const {
+  const nlohmann::json& v = (*this)[name];
+  return v.is_boolean() && v.get<bool>();
+}
+
+std::vector<std::string> DecodedConfig::Strings(std::string_view name) const {
+  std::vector<std::string> out;
+  for (const nlohmann::json& v : (*this)[name])
+    if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
 SourceRange DecodedConfig::At(std::string_view name) const {
   auto it = positions.find(name);
   return it == positions.end() ? where : it->second;

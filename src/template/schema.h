@@ -59,6 +59,10 @@ struct DecodedConfig {
   // Set to something other than Go's zero value: "", false, 0, [] and {}
   // count as unset, as Packer's checks treat them.
   bool Given(std::string_view name) const;
+  // Typed reads for components: "" / false / {} when unset or of another type.
+  std::string String(std::string_view name) const;
+  bool Bool(std::string_view name) const;
+  std::vector<std::string> Strings(std::string_view name) const;
   // A position for an error about `name`: the option's value, or the object.
   SourceRange At(std::string_view name) const;
 };

@@ -5,27 +5,6 @@
 #include <algorithm>
 
 namespace kiln::builders::docker {
-namespace {
-
-std::string String(const tmpl::DecodedConfig& c, std::string_view name) {
-  const nlohmann::json& v = c[name];
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-bool Bool(const tmpl::DecodedConfig& c, std::string_view name) {
-  const nlohmann::json& v = c[name];
-  return v.is_boolean() && v.get<bool>();
-}
-
-std::vector<std::string> List(const tmpl::DecodedConfig& c, std::string_view name) {
-  std::vector<std::string> out;
-  for (const nlohmann::json& v : c[name])
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
-}  // namespace
-
 bool IsAllowedChange(std::string_view change) {
   static constexpr std::string_view kInstructions[] = {"CMD",     "ENTRYPOINT", "ENV",  "EXPOSE", "LABEL",
                                                        "ONBUILD", "USER",       "VOLUME", "WORKDIR", "MAINTAINER"};
@@ -36,29 +15,29 @@ bool IsAllowedChange(std::string_view change) {
 
 Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
   Config config{
-      .image = String(c, "image"),
-      .pull = Bool(c, "pull"),
-      .commit = Bool(c, "commit"),
-      .discard = Bool(c, "discard"),
-      .export_path = String(c, "export_path"),
-      .author = String(c, "author"),
-      .message = String(c, "message"),
-      .changes = List(c, "changes"),
-      .run_command = List(c, "run_command"),
-      .container_dir = String(c, "container_dir"),
-      .devices = List(c, "device"),
-      .cap_add = List(c, "cap_add"),
-      .cap_drop = List(c, "cap_drop"),
-      .privileged = Bool(c, "privileged"),
-      .runtime = String(c, "runtime"),
-      .platform = String(c, "platform"),
-      .tmpfs = List(c, "tmpfs"),
-      .exec_user = String(c, "exec_user"),
-      .fix_upload_owner = Bool(c, "fix_upload_owner"),
-      .login = Bool(c, "login"),
-      .login_server = String(c, "login_server"),
-      .login_username = String(c, "login_username"),
-      .login_password = String(c, "login_password"),
+      .image = c.String("image"),
+      .pull = c.Bool("pull"),
+      .commit = c.Bool("commit"),
+      .discard = c.Bool("discard"),
+      .export_path = c.String("export_path"),
+      .author = c.String("author"),
+      .message = c.String("message"),
+      .changes = c.Strings("changes"),
+      .run_command = c.Strings("run_command"),
+      .container_dir = c.String("container_dir"),
+      .devices = c.Strings("device"),
+      .cap_add = c.Strings("cap_add"),
+      .cap_drop = c.Strings("cap_drop"),
+      .privileged = c.Bool("privileged"),
+      .runtime = c.String("runtime"),
+      .platform = c.String("platform"),
+      .tmpfs = c.Strings("tmpfs"),
+      .exec_user = c.String("exec_user"),
+      .fix_upload_owner = c.Bool("fix_upload_owner"),
+      .login = c.Bool("login"),
+      .login_server = c.String("login_server"),
+      .login_username = c.String("login_username"),
+      .login_password = c.String("login_password"),
   };
   if (c["volumes"].is_object())
     for (const auto& [host, container] : c["volumes"].items())

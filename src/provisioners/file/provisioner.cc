@@ -18,11 +18,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string String(const tmpl::DecodedConfig& c, std::string_view name) {
-  const nlohmann::json& v = c[name];
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
 const CancelToken& TokenOf(const engine::BuildContext& ctx) {
   static const CancelToken kNever;
   return ctx.cancel != nullptr ? *ctx.cancel : kNever;
@@ -62,10 +57,10 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
   Config config;
   for (const nlohmann::json& v : c["sources"])
     if (v.is_string()) config.sources.push_back(v.get<std::string>());
-  if (c.Given("source")) config.sources.push_back(String(c, "source"));
-  if (c.Given("content")) config.content = String(c, "content");
-  config.destination = String(c, "destination");
-  config.direction = String(c, "direction") == "download" ? Direction::kDownload : Direction::kUpload;
+  if (c.Given("source")) config.sources.push_back(c.String("source"));
+  if (c.Given("content")) config.content = c.String("content");
+  config.destination = c.String("destination");
+  config.direction = c.String("direction") == "download" ? Direction::kDownload : Direction::kUpload;
   config.generated = c["generated"].is_boolean() && c["generated"].get<bool>();
   if (config.content && config.direction == Direction::kDownload)
     return std::unexpected(MakeError(c.At("content"), "content can only be uploaded",

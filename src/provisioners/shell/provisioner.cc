@@ -26,25 +26,8 @@
 namespace kiln::provisioners::shell {
 namespace {
 
-std::string String(const tmpl::DecodedConfig& c, std::string_view name) {
-  const nlohmann::json& v = c[name];
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-bool Bool(const tmpl::DecodedConfig& c, std::string_view name) {
-  const nlohmann::json& v = c[name];
-  return v.is_boolean() && v.get<bool>();
-}
-
-std::vector<std::string> Strings(const tmpl::DecodedConfig& c, std::string_view name) {
-  std::vector<std::string> out;
-  for (const nlohmann::json& v : c[name])
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
 Result<std::chrono::nanoseconds> Duration(const tmpl::DecodedConfig& c, std::string_view name) {
-  std::string text = String(c, name);
+  std::string text = c.String(name);
   if (text.empty()) return std::chrono::nanoseconds(0);
   std::optional<std::chrono::nanoseconds> d = ParseGoDuration(text);
   if (!d)
@@ -232,39 +215,39 @@ std::string RandomRemoteName(std::string_view stem) {
 
 Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
   Config config;
-  config.inline_commands = Strings(c, "inline");
-  if (c.Given("script")) config.scripts.push_back(String(c, "script"));
-  for (std::string& s : Strings(c, "scripts")) config.scripts.push_back(std::move(s));
-  config.binary = Bool(c, "binary");
-  config.environment_vars = Strings(c, "environment_vars");
+  config.inline_commands = c.Strings("inline");
+  if (c.Given("script")) config.scripts.push_back(c.String("script"));
+  for (std::string& s : c.Strings("scripts")) config.scripts.push_back(std::move(s));
+  config.binary = c.Bool("binary");
+  config.environment_vars = c.Strings("environment_vars");
   if (c["env"].is_object())
     for (const auto& [k, v] : c["env"].items())
       if (v.is_string()) config.env[k] = v.get<std::string>();
-  config.use_env_var_file = Bool(c, "use_env_var_file");
+  config.use_env_var_file = c.Bool("use_env_var_file");
   // With use_env_var_file, Packer's defaults source the file instead.
   config.env_var_format =
-      config.use_env_var_file && !c.IsSet("env_var_format") ? "export %s='%s'\n" : String(c, "env_var_format");
+      config.use_env_var_file && !c.IsSet("env_var_format") ? "export %s='%s'\n" : c.String("env_var_format");
   config.execute_command = config.use_env_var_file && !c.IsSet("execute_command")
                                ? "chmod +x {{.Path}}; . {{.EnvVarFile}} && {{.Path}}"
-                               : String(c, "execute_command");
-  config.inline_shebang = String(c, "inline_shebang");
-  config.remote_folder = String(c, "remote_folder");
-  config.remote_file = c.Given("remote_file") ? String(c, "remote_file") : RandomRemoteName("script");
-  config.remote_path = c.Given("remote_path") ? String(c, "remote_path")
+                               : c.String("execute_command");
+  config.inline_shebang = c.String("inline_shebang");
+  config.remote_folder = c.String("remote_folder");
+  config.remote_file = c.Given("remote_file") ? c.String("remote_file") : RandomRemoteName("script");
+  config.remote_path = c.Given("remote_path") ? c.String("remote_path")
                                               : fmt::format("{}/{}", config.remote_folder, config.remote_file);
-  config.expect_disconnect = Bool(c, "expect_disconnect");
+  config.expect_disconnect = c.Bool("expect_disconnect");
   config.valid_exit_codes.clear();
   for (const nlohmann::json& v : c["valid_exit_codes"])
     if (v.is_number_integer()) config.valid_exit_codes.push_back(v.get<int>());
   if (config.valid_exit_codes.empty()) config.valid_exit_codes = {0};
-  config.skip_clean = Bool(c, "skip_clean");
+  config.skip_clean = c.Bool("skip_clean");
   Result<std::chrono::nanoseconds> retry = Duration(c, "start_retry_timeout");
   if (!retry) return std::unexpected(retry.error());
   config.start_retry_timeout = *retry;
   Result<std::chrono::nanoseconds> pause = Duration(c, "pause_after");
   if (!pause) return std::unexpected(pause.error());
   config.pause_after = *pause;
-  config.pause_after_text = String(c, "pause_after");
+  config.pause_after_text = c.String("pause_after");
   return config;
 }
 

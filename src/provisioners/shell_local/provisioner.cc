@@ -15,18 +15,6 @@
 namespace kiln::provisioners::shell_local {
 namespace {
 
-std::string String(const tmpl::DecodedConfig& c, std::string_view name) {
-  const nlohmann::json& v = c[name];
-  return v.is_string() ? v.get<std::string>() : std::string();
-}
-
-std::vector<std::string> Strings(const tmpl::DecodedConfig& c, std::string_view name) {
-  std::vector<std::string> out;
-  for (const nlohmann::json& v : c[name])
-    if (v.is_string()) out.push_back(v.get<std::string>());
-  return out;
-}
-
 }  // namespace
 
 std::string_view HostOs() {
@@ -47,19 +35,19 @@ std::string_view HostOs() {
 
 Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
   Config config;
-  config.inline_commands = Strings(c, "inline");
-  if (c.Given("command")) config.inline_commands = {String(c, "command")};
-  if (c.Given("script")) config.scripts.push_back(String(c, "script"));
-  for (std::string& s : Strings(c, "scripts")) config.scripts.push_back(std::move(s));
-  if (c.Given("execute_command")) config.execute_command = Strings(c, "execute_command");
-  config.inline_shebang = String(c, "inline_shebang");
-  config.only_on = Strings(c, "only_on");
-  config.environment_vars = Strings(c, "environment_vars");
+  config.inline_commands = c.Strings("inline");
+  if (c.Given("command")) config.inline_commands = {c.String("command")};
+  if (c.Given("script")) config.scripts.push_back(c.String("script"));
+  for (std::string& s : c.Strings("scripts")) config.scripts.push_back(std::move(s));
+  if (c.Given("execute_command")) config.execute_command = c.Strings("execute_command");
+  config.inline_shebang = c.String("inline_shebang");
+  config.only_on = c.Strings("only_on");
+  config.environment_vars = c.Strings("environment_vars");
   if (c["env"].is_object())
     for (const auto& [k, v] : c["env"].items())
       if (v.is_string()) config.env[k] = v.get<std::string>();
-  config.env_var_format = String(c, "env_var_format");
-  config.tempfile_extension = String(c, "tempfile_extension");
+  config.env_var_format = c.String("env_var_format");
+  config.tempfile_extension = c.String("tempfile_extension");
   if (config.tempfile_extension.starts_with('.')) config.tempfile_extension.erase(0, 1);
   config.valid_exit_codes.clear();
   for (const nlohmann::json& v : c["valid_exit_codes"])
