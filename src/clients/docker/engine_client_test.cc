@@ -8,14 +8,17 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -208,6 +211,21 @@ class EngineClientTest : public ::testing::Test {
     Result<EngineClient> c = EngineClient::FromEnv();
     ASSERT_TRUE(c) << c.error().Message();
     client_.emplace(std::move(*c));
+    static std::once_flag swept;
+    std::call_once(swept, [this] { RemoveLeftovers(); });
+  }
+
+  // Containers of earlier runs that died before their TearDown (their pid is
+  // gone); other live runs' containers are left alone.
+  void RemoveLeftovers() {
+    Result<std::vector<ContainerSummary>> old = client_->ContainerList({"kiln.test=clients-docker"}, true);
+    if (!old) return;
+    for (const ContainerSummary& c : *old) {
+      auto run = c.labels.find("kiln.test.run");
+      if (run == c.labels.end()) continue;
+      int pid = std::atoi(run->second.c_str());
+      if (pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH) (void)client_->ContainerRemove(c.id, true, true);
+    }
   }
 
   void TearDown() override {
