@@ -1,3 +1,4 @@
+#include "ui/captured_output.h"
 #include "engine/build_runner.h"
 
 #include <fcntl.h>
@@ -18,30 +19,7 @@ namespace {
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 using Events = std::vector<std::string>;
-
-class Captured {
- public:
-  Captured() : out_(std::tmpfile()), err_(std::tmpfile()), output_(out_, err_) {}
-  ~Captured() {
-    std::fclose(out_);
-    std::fclose(err_);
-  }
-  ui::Output& output() { return output_; }
-  std::string out() { return Read(out_); }
-  std::string err() { return Read(err_); }
-
- private:
-  static std::string Read(std::FILE* f) {
-    std::fflush(f);
-    std::rewind(f);
-    std::string s;
-    for (int c; (c = std::fgetc(f)) != EOF;) s += static_cast<char>(c);
-    return s;
-  }
-  std::FILE* out_;
-  std::FILE* err_;
-  ui::Output output_;
-};
+using Captured = ui::CapturedOutput;
 
 // What the fakes did, in order, from any thread.
 class Journal {

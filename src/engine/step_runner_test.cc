@@ -1,3 +1,4 @@
+#include "ui/captured_output.h"
 #include "engine/step_runner.h"
 
 #include <gtest/gtest.h>
@@ -8,28 +9,7 @@
 namespace kiln::engine {
 namespace {
 
-// Captures what an Output writes, through real FILE streams.
-class Captured {
- public:
-  Captured() : out_(std::tmpfile()), err_(std::tmpfile()), output_(out_, err_) {}
-  ~Captured() {
-    std::fclose(out_);
-    std::fclose(err_);
-  }
-  ui::Output& output() { return output_; }
-  std::string err() {
-    std::fflush(err_);
-    std::rewind(err_);
-    std::string s;
-    for (int c; (c = std::fgetc(err_)) != EOF;) s += static_cast<char>(c);
-    return s;
-  }
-
- private:
-  std::FILE* out_;
-  std::FILE* err_;
-  ui::Output output_;
-};
+using Captured = ui::CapturedOutput;
 
 struct TestState : StepState {
   std::vector<std::string> events;

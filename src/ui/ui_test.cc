@@ -1,3 +1,4 @@
+#include "ui/captured_output.h"
 #include "ui/ui.h"
 
 #include <gtest/gtest.h>
@@ -9,30 +10,7 @@
 namespace kiln::ui {
 namespace {
 
-// Captures what an Output writes, through real FILE streams.
-class Captured {
- public:
-  Captured() : out_(std::tmpfile()), err_(std::tmpfile()), output_(out_, err_) {}
-  ~Captured() {
-    std::fclose(out_);
-    std::fclose(err_);
-  }
-  Output& output() { return output_; }
-  std::string out() { return Read(out_); }
-  std::string err() { return Read(err_); }
-
- private:
-  static std::string Read(std::FILE* f) {
-    std::fflush(f);
-    std::rewind(f);
-    std::string s;
-    for (int c; (c = std::fgetc(f)) != EOF;) s += static_cast<char>(c);
-    return s;
-  }
-  std::FILE* out_;
-  std::FILE* err_;
-  Output output_;
-};
+using Captured = CapturedOutput;
 
 TEST(Ui, BuildLinesCarryThePrefixOnEveryLine) {
   Captured cap;
