@@ -22,12 +22,6 @@ struct Outcome {
   std::chrono::milliseconds elapsed{};
 };
 
-// {{build `Key`}} values every build offers (as in template/prepare.cc).
-constexpr std::string_view kCommonBuildValues[] = {"ID",           "Host",           "Port",          "User",
-                                                   "Password",     "ConnType",       "PackerRunUUID", "PackerHTTPAddr",
-                                                   "PackerHTTPIP", "PackerHTTPPort", "SSHPublicKey",  "SSHPrivateKey",
-                                                   "WinRMPassword"};
-
 std::string RunUuid() {
   if (const char* env = std::getenv("PACKER_RUN_UUID"); env && *env) return env;
   // The template engine's {{uuid}} is a random version 4 UUID.
@@ -60,9 +54,7 @@ BuildContext MakeContext(const tmpl::PreparedBuild& b, const interpolate::Contex
   ctx.interp.user_vars = user_vars;
   ctx.interp.build_name = b.name;
   ctx.interp.build_type = b.type;
-  ctx.interp.build_keys.assign(std::begin(kCommonBuildValues), std::end(kCommonBuildValues));
-  if (const tmpl::Schema* schema = catalog::FindSchema(catalog::Kind::kBuilder, b.type))
-    ctx.interp.build_keys.insert(ctx.interp.build_keys.end(), schema->build_values.begin(), schema->build_values.end());
+  ctx.interp.build_keys = tmpl::BuildValueKeys(catalog::FindSchema(catalog::Kind::kBuilder, b.type));
   ctx.prompt = [ui = &build_ui, cancel = &cancel, fd = options.input_fd](const std::string& question) {
     return AskLine([&] { ui->Say(question); }, cancel, fd);
   };

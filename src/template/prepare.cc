@@ -106,6 +106,12 @@ std::optional<Prepared<Provisioner>> PrepareProvisioner(const Provisioner& p, st
 
 }  // namespace
 
+std::vector<std::string> BuildValueKeys(const Schema* builder_schema) {
+  std::vector<std::string> keys(std::begin(kCommonBuildValues), std::end(kCommonBuildValues));
+  if (builder_schema) keys.insert(keys.end(), builder_schema->build_values.begin(), builder_schema->build_values.end());
+  return keys;
+}
+
 const Schema& ProvisionerCommonOptions() {
   static const Schema schema = {
       .type = "provisioner",
@@ -159,8 +165,7 @@ std::vector<PreparedBuild> PrepareBuilds(const Template& t, const VariableValues
       builder_ctx.clean_resource_name_allowed = builder.type.starts_with("amazon-");
       build.builder = {&builder, Decode(builder.options, *schema, builder_ctx,
                                         fmt::format("{} ({})", builder.label, name), diags)};
-      ctx.build_keys.assign(std::begin(kCommonBuildValues), std::end(kCommonBuildValues));
-      ctx.build_keys.insert(ctx.build_keys.end(), schema->build_values.begin(), schema->build_values.end());
+      ctx.build_keys = BuildValueKeys(schema);
     }
     for (const Provisioner& p : t.provisioners)
       if (AppliesTo(p, builder.name))

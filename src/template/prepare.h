@@ -44,6 +44,10 @@ struct PreparedBuild {
   std::optional<Prepared<Provisioner>> error_cleanup;
 };
 
+// The {{build `Key`}} names a build of this builder offers: every build's
+// (ID, Host, SSHPrivateKey, ...) and the builder's own.
+std::vector<std::string> BuildValueKeys(const Schema* builder_schema);
+
 // Glob match with '*' and '?', as Packer matches -only/-except.
 bool GlobMatch(std::string_view pattern, std::string_view name);
 
