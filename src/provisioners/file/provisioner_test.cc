@@ -10,6 +10,7 @@
 #include "json/value.h"
 #include "provisioners/file/options.h"
 #include "template/decode.h"
+#include "ui/captured_output.h"
 #include "ui/ui.h"
 #include "util/temp_dir.h"
 
@@ -58,7 +59,7 @@ class FakeCommunicator : public engine::Communicator {
 
 class FileTest : public ::testing::Test {
  protected:
-  FileTest() : out_(std::tmpfile()), output_(out_, out_), ui_(output_, ui::UiOptions{}, "web") {
+  FileTest() : ui_(captured_.output(), ui::UiOptions{}, "web") {
     ctx_.ui = &ui_;
     ctx_.cancel = &cancel_;
     fs::create_directories(dir_.path() / "tree" / "sub");
@@ -66,7 +67,6 @@ class FileTest : public ::testing::Test {
     Write("app.conf", "listen 80\n");
     Write("b.txt", "bee");
   }
-  ~FileTest() override { std::fclose(out_); }
 
   std::string Write(const std::string& name, const std::string& content) {
     fs::path p = dir_.path() / name;
@@ -91,16 +91,10 @@ class FileTest : public ::testing::Test {
     return (*p)->Provision(ctx_, comm_);
   }
 
-  std::string out() {
-    std::fflush(out_);
-    std::rewind(out_);
-    std::string s;
-    for (int c; (c = std::fgetc(out_)) != EOF;) s += static_cast<char>(c);
-    return s;
-  }
+  // Everything printed, stdout then stderr.
+  std::string out() { return captured_.out() + captured_.err(); }
 
-  std::FILE* out_;
-  ui::Output output_;
+  ui::CapturedOutput captured_;
   ui::Ui ui_;
   CancelToken cancel_;
   engine::BuildContext ctx_;

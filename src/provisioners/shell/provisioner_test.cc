@@ -1,5 +1,7 @@
 #include "provisioners/shell/provisioner.h"
 
+#include "ui/captured_output.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -93,17 +95,13 @@ tmpl::DecodedConfig Decode(const std::string& text) {
 
 class ShellTest : public ::testing::Test {
  protected:
-  ShellTest() : out_(std::tmpfile()), err_(std::tmpfile()), output_(out_, err_), ui_(output_, ui::UiOptions{}, "web") {
+  ShellTest() : ui_(captured_.output(), ui::UiOptions{}, "web") {
     ctx_.build_name = "web";
     ctx_.build_type = "docker";
     ctx_.interp.build_name = "web";
     ctx_.interp.build_type = "docker";
     ctx_.ui = &ui_;
     ctx_.cancel = &cancel_;
-  }
-  ~ShellTest() override {
-    std::fclose(out_);
-    std::fclose(err_);
   }
 
   Result<void> Provision(const std::string& json, std::function<void(Config&)> tweak = {}) {
@@ -115,15 +113,8 @@ class ShellTest : public ::testing::Test {
     return p.Provision(ctx_, comm_);
   }
 
-  static std::string Read(std::FILE* f) {
-    std::fflush(f);
-    std::rewind(f);
-    std::string s;
-    for (int c; (c = std::fgetc(f)) != EOF;) s += static_cast<char>(c);
-    return s;
-  }
-  std::string out() { return Read(out_); }
-  std::string err() { return Read(err_); }
+  std::string out() { return captured_.out(); }
+  std::string err() { return captured_.err(); }
 
   std::string WriteScript(const std::string& name, const std::string& content) {
     std::filesystem::path p = dir_.path() / name;
@@ -131,9 +122,7 @@ class ShellTest : public ::testing::Test {
     return p.string();
   }
 
-  std::FILE* out_;
-  std::FILE* err_;
-  ui::Output output_;
+  ui::CapturedOutput captured_;
   ui::Ui ui_;
   CancelToken cancel_;
   engine::BuildContext ctx_;
