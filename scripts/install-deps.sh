@@ -20,7 +20,7 @@ set -euo pipefail
 die() { echo "install-deps: $*" >&2; exit 1; }
 
 declare -A GROUP=(
-  [build]="build-essential g++ cmake ninja-build pkg-config nlohmann-json3-dev libfmt-dev libcurl4-openssl-dev libssl-dev libarchive-dev libssh-dev libgtest-dev googletest"
+  [build]="build-essential g++ cmake ninja-build pkg-config nlohmann-json3-dev libfmt-dev libcurl4-openssl-dev libssl-dev libarchive-dev libssh-dev libpugixml-dev libgmp-dev libyaml-cpp-dev libre2-dev libgtest-dev googletest ccache"
   [docker]="docker.io iptables debootstrap ca-certificates"
   [registry]="docker-registry apache2-utils"
   [ssh]="openssh-server openssh-client"
