@@ -9,6 +9,7 @@
 #include <functional>
 #include <istream>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,12 @@ struct UploadSource {
   std::uint32_t mode = 0644;
 };
 
+// Which half of UploadAndRun failed, and why.
+struct ScriptError {
+  bool during_upload = false;
+  Error error;
+};
+
 class Communicator {
  public:
   virtual ~Communicator() = default;
@@ -49,6 +56,21 @@ class Communicator {
   // Copies the contents of `remote_dir` into `local_dir`, creating it.
   virtual Result<void> DownloadDir(const std::string& remote_dir, const std::filesystem::path& local_dir,
                                    const CancelToken& cancel) = 0;
+
+  // Writes a small file (a script of at most a few tens of KiB) at
+  // `remote_path` with `mode` and runs `cmd`, in as few round trips as the
+  // transport allows: shell provisioners do this once per script. The error
+  // says which half failed. The default uploads, then runs.
+  virtual std::expected<int, ScriptError> UploadAndRun(const std::string& remote_path, std::string_view contents,
+                                                       std::uint32_t mode, const RemoteCommand& cmd,
+                                                       const CancelToken& cancel) {
+    std::istringstream in{std::string(contents)};
+    if (Result<void> up = Upload(remote_path, {.stream = &in, .size = contents.size(), .mode = mode}, cancel); !up)
+      return std::unexpected(ScriptError{.during_upload = true, .error = up.error()});
+    Result<int> status = Run(cmd, cancel);
+    if (!status) return std::unexpected(ScriptError{.during_upload = false, .error = status.error()});
+    return *status;
+  }
 };
 
 }  // namespace kiln::engine

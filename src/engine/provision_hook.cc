@@ -144,8 +144,8 @@ Result<void> TemplateProvisionHook::RunOne(const tmpl::Prepared<tmpl::Provisione
   }
   if (ctx.cancel->cancelled()) return cancelled("before");
 
-  // Instantiate it now that {{build `Key`}} values exist.
-  ctx.ui->Say(fmt::format("Provisioning with {}...", type));
+  // Instantiate it now that {{build `Key`}} values exist. Packer 1.6.6
+  // announces nothing here: each provisioner says what it runs.
   ui::Log("{}: Provisioning with {}", ctx.build_name, type);
   Result<tmpl::DecodedConfig> config =
       RenderBuildValues(p.config, catalog::FindSchema(catalog::Kind::kProvisioner, type), ctx.interp);

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 #include "ui/output.h"
 
 namespace kiln::communicators::docker {
@@ -13,6 +15,33 @@ std::string ShellQuote(std::string_view s) {
   for (char c : s) out += c == '\'' ? std::string("'\"'\"'") : std::string(1, c);
   return out + "'";
 }
+
+// Whether `s` can be an exec argument: the Engine API takes argv as JSON
+// strings (valid UTF-8) and the kernel as C strings (no NUL).
+bool FitsInArgument(std::string_view s) {
+  constexpr std::size_t kMaxArgument = 64 * 1024;  // well under Linux's 128 KiB per argument
+  if (s.size() > kMaxArgument) return false;
+  for (std::size_t i = 0; i < s.size();) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+    unsigned char c = byte(i);
+    if (c == 0) return false;
+    int extra = c < 0x80 ? 0 : (c >> 5) == 0x6 ? 1 : (c >> 4) == 0xe ? 2 : (c >> 3) == 0x1e ? 3 : -1;
+    if (extra < 0 || i + extra >= s.size()) return false;
+    char32_t cp = extra == 0 ? c : c & (0x3f >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      if ((byte(i + k) >> 6) != 0x2) return false;
+      cp = (cp << 6) | (byte(i + k) & 0x3f);
+    }
+    constexpr char32_t kMinimum[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMinimum[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;  // overlong, surrogate
+    i += extra + 1;
+  }
+  return true;
+}
+
+// Printed on stderr by the wrapper when writing the script failed, followed
+// by the shell's reason.
+constexpr std::string_view kWriteFailed = "__kiln_write_failed__ ";
 
 }  // namespace
 
@@ -36,6 +65,46 @@ Result<void> DockerCommunicator::FixOwner(const std::string& path, bool recursiv
                                                  container_.substr(0, 12), path, *status),
                                      errors));
   return {};
+}
+
+std::expected<int, engine::ScriptError> DockerCommunicator::UploadAndRun(const std::string& remote_path,
+                                                                         std::string_view contents, std::uint32_t mode,
+                                                                         const engine::RemoteCommand& cmd,
+                                                                         const CancelToken& cancel) {
+  // A file written by a non-root exec user is theirs; without
+  // fix_upload_owner Packer leaves uploads to root, so keep that path.
+  bool owner_as_packer = exec_user_.empty() || exec_user_ == "root" || exec_user_ == "0" || fix_upload_owner_;
+  if (!owner_as_packer || !FitsInArgument(contents))
+    return engine::Communicator::UploadAndRun(remote_path, contents, mode, cmd, cancel);
+
+  // $0 = path, $1 = contents, $2 = command.
+  std::string wrapper = fmt::format(
+      "if ! __kiln_err=$( {{ printf '%s' \"$1\" > \"$0\" && chmod {:o} \"$0\"; }} 2>&1 ); then "
+      "printf '{}%s\\n' \"$__kiln_err\" >&2; exit 1; fi; exec /bin/sh -c \"$2\"",
+      mode, kWriteFailed);
+  ui::Log("docker exec {}: write {} ({} bytes) and run: {}", container_.substr(0, 12), remote_path, contents.size(),
+          cmd.command);
+  std::optional<std::string> write_error;
+  auto on_stdout = [&](std::string_view line) {
+    if (cmd.on_stdout) cmd.on_stdout(line);
+  };
+  auto on_stderr = [&](std::string_view line) {
+    if (line.starts_with(kWriteFailed)) {
+      write_error = std::string(line.substr(kWriteFailed.size()));
+      return;
+    }
+    if (cmd.on_stderr) cmd.on_stderr(line);
+  };
+  Result<int> status = driver_.Exec(container_, exec_user_, {"/bin/sh", "-c", wrapper, remote_path,
+                                                             std::string(contents), cmd.command},
+                                    on_stdout, on_stderr, cancel);
+  if (write_error)
+    return std::unexpected(engine::ScriptError{
+        .during_upload = true,
+        .error = MakeError(fmt::format("docker exec {}: cannot write {}", container_.substr(0, 12), remote_path),
+                           *write_error)});
+  if (!status) return std::unexpected(engine::ScriptError{.during_upload = false, .error = status.error()});
+  return *status;
 }
 
 Result<void> DockerCommunicator::Upload(const std::string& remote_path, engine::UploadSource source,

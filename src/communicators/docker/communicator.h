@@ -29,6 +29,13 @@ class DockerCommunicator : public engine::Communicator {
   Result<void> Download(const std::string& remote_path, std::ostream& out, const CancelToken& cancel) override;
   Result<void> DownloadDir(const std::string& remote_dir, const std::filesystem::path& local_dir,
                            const CancelToken& cancel) override;
+  // One exec that writes the script (passed as an argument), then runs the
+  // command: an archive PUT costs about as much as an exec on a local
+  // engine. Scripts that cannot travel as an argument (over 64 KiB, NUL
+  // bytes, not UTF-8) take the archive endpoint.
+  std::expected<int, engine::ScriptError> UploadAndRun(const std::string& remote_path, std::string_view contents,
+                                                       std::uint32_t mode, const engine::RemoteCommand& cmd,
+                                                       const CancelToken& cancel) override;
 
  private:
   Result<void> FixOwner(const std::string& path, bool recursive, const CancelToken& cancel);

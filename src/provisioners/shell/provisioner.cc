@@ -100,6 +100,10 @@ class UnixLinesBuf : public std::streambuf {
   bool eof_ = false;
 };
 
+// Scripts up to this size are handed to the communicator whole, to be
+// written and run in one round trip.
+constexpr std::uint64_t kSmallScript = 64 * 1024;
+
 // A local file opened for upload: the stream the communicator reads and the
 // number of bytes it will yield.
 class ScriptReader {
@@ -133,6 +137,18 @@ class ScriptReader {
   }
 
   engine::UploadSource Source(std::uint32_t mode) { return {.stream = stream_, .size = size_, .mode = mode}; }
+
+  // The whole (converted) script when it is at most `limit` bytes, read from
+  // the start; nullopt for a bigger one. Rewind() before reading again.
+  std::optional<std::string> ReadSmall(std::uint64_t limit) {
+    if (size_ > limit) return std::nullopt;
+    std::string contents(std::istreambuf_iterator<char>(*stream_), {});
+    if (contents.size() != size_) {  // changed under us: stream it instead
+      (void)Rewind();
+      return std::nullopt;
+    }
+    return contents;
+  }
 
  private:
   ScriptReader(std::string path, bool binary)
@@ -394,10 +410,17 @@ Result<void> ShellProvisioner::Provision(engine::BuildContext& ctx, engine::Comm
     const bool fold_cleanup = !config_.skip_clean && !config_.expect_disconnect;
     Result<void> ran = Retry(config_, ctx, fmt::format("running {}", label), [&]() -> Attempt {
       if (Result<void> r = (*reader)->Rewind(); !r) return {r, false};
-      Result<void> up = comm.Upload(config_.remote_path, (*reader)->Source(0755), cancel);
-      if (!up)
+      auto upload_failed = [&](const Error& e) -> Attempt {
         return {std::unexpected(
-            MakeError(fmt::format("cannot upload {} to {}", label, config_.remote_path), up.error().Message()))};
+            MakeError(fmt::format("cannot upload {} to {}", label, config_.remote_path), e.Message()))};
+      };
+      // Small scripts travel with the command that runs them (one round
+      // trip on docker); big ones are streamed first.
+      std::optional<std::string> small = (*reader)->ReadSmall(kSmallScript);
+      if (!small) {
+        Result<void> up = comm.Upload(config_.remote_path, (*reader)->Source(0755), cancel);
+        if (!up) return upload_failed(up.error());
+      }
       std::atomic<bool> started{false};  // any output: the command did run
       engine::RemoteCommand cmd{
           .command = fold_cleanup ? FoldCleanup(*command, config_.remote_path) : *command,
@@ -412,7 +435,14 @@ Result<void> ShellProvisioner::Provision(engine::BuildContext& ctx, engine::Comm
                 ui.Error(CleanOutputLine(line));
               },
       };
-      Result<int> r = comm.Run(cmd, cancel);
+      Result<int> r;
+      if (small) {
+        std::expected<int, engine::ScriptError> ran = comm.UploadAndRun(config_.remote_path, *small, 0755, cmd, cancel);
+        if (!ran && ran.error().during_upload) return upload_failed(ran.error().error);
+        r = ran ? Result<int>(*ran) : std::unexpected(ran.error().error);
+      } else {
+        r = comm.Run(cmd, cancel);
+      }
       if (!r) {
         if (cancel.cancelled()) return {std::unexpected(Cancelled(label)), false};
         // The communicator cannot tell "could not start" from "the machine
