@@ -16,18 +16,18 @@ namespace {
 namespace fs = std::filesystem;
 const std::string kFixtures = KILN_FIXTURES_DIR "/docker_pp";
 
-struct Run {
+struct ImportRun {
   std::string uuid;
   fs::path tmp;
   std::string repository;
-  Run() {
+  ImportRun() {
     static int n = 0;
     uuid = "kiln-import-" + std::to_string(::getpid()) + "-" + std::to_string(n++);
     tmp = fs::path(::testing::TempDir()) / uuid;
     repository = "kiln-test/" + uuid;
     fs::create_directories(tmp / "tmp");
   }
-  ~Run() {
+  ~ImportRun() {
     Sh("docker rmi -f " + repository + ":0.1 >/dev/null 2>&1");
     Sh("docker rm -f $(docker ps -aq --filter name=kiln-" + uuid + ") >/dev/null 2>&1");
     fs::remove_all(tmp);
@@ -39,7 +39,7 @@ struct Run {
 
 TEST(DockerImportSave, ExportImportSave) {
   KILN_REQUIRE_DOCKER();
-  Run run;
+  ImportRun run;
   RunResult r = run.Build("-var repository=" + run.repository + " '" + kFixtures + "/import-save.json'");
   ASSERT_EQ(r.exit_code, 0) << r.all();
   std::string name = run.repository + ":0.1";
@@ -75,7 +75,7 @@ TEST(DockerImportSave, ExportImportSave) {
 // not an image: docker-tag, docker-save and docker-push say so too.
 TEST(DockerImportSave, WrongArtifactTypesAreClearErrors) {
   KILN_REQUIRE_DOCKER();
-  Run run;
+  ImportRun run;
   std::ofstream(run.tmp / "t.json") << R"({
   "builders": [{"type": "docker", "image": "debian:bookworm", "pull": false, "export_path": "rootfs.tar"}],
   "post-processors": [

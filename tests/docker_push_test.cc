@@ -122,9 +122,8 @@ class DockerPush : public ::testing::Test {
     RunResult r = RunKiln("build " + args, tmp_.string(), env);
     log_ = ReadAll((tmp_ / "kiln.log").string());
     // Whatever the run left, the test removes.
-    std::string all = r.out;
-    for (auto it = std::sregex_iterator(all.begin(), all.end(), std::regex(R"(Image ID: (sha256:[0-9a-f]{64}))"));
-         it != std::sregex_iterator(); ++it)
+    const std::regex image_id(R"(Image ID: (sha256:[0-9a-f]{64}))");
+    for (auto it = std::sregex_iterator(r.out.begin(), r.out.end(), image_id); it != std::sregex_iterator(); ++it)
       images_.push_back((*it)[1]);
     return r;
   }

@@ -46,7 +46,9 @@ TEST(DockerPushTest, LogsInThenPushesEachNameOnce) {
   // One line per layer status, not per progress tick.
   std::string out = h.out();
   EXPECT_NE(out.find("docker: 0123456789ab: Preparing\n"), std::string::npos) << out;
-  EXPECT_EQ(out.find("Pushing\n"), out.rfind("Pushing\n")) << out;
+  std::size_t pushing = 0;
+  for (std::size_t at = 0; (at = out.find("0123456789ab: Pushing\n", at)) != std::string::npos; ++at) ++pushing;
+  EXPECT_EQ(pushing, 2u) << out;  // once for each of the two names
   EXPECT_EQ(out.find("1MB/9MB"), std::string::npos) << out;
 }
 
