@@ -15,9 +15,13 @@
 #include "postprocessors/checksum/options.h"
 #include "postprocessors/compress/options.h"
 #include "postprocessors/docker_import/options.h"
+#include "postprocessors/docker_import/post_processor.h"
 #include "postprocessors/docker_push/options.h"
+#include "postprocessors/docker_push/post_processor.h"
 #include "postprocessors/docker_save/options.h"
+#include "postprocessors/docker_save/post_processor.h"
 #include "postprocessors/docker_tag/options.h"
+#include "postprocessors/docker_tag/post_processor.h"
 #include "postprocessors/manifest/options.h"
 #include "postprocessors/shell_local/options.h"
 #include "provisioners/ansible/options.h"
@@ -62,10 +66,10 @@ constexpr Entry kPostProcessors[] = {
     {"artifice", postprocessors::artifice::Options},
     {"checksum", postprocessors::checksum::Options},
     {"compress", postprocessors::compress::Options},
-    {"docker-import", postprocessors::docker_import::Options},
-    {"docker-push", postprocessors::docker_push::Options},
-    {"docker-save", postprocessors::docker_save::Options},
-    {"docker-tag", postprocessors::docker_tag::Options},
+    {"docker-import", postprocessors::docker_import::Options, nullptr, nullptr, postprocessors::docker_import::MakeDockerImport},
+    {"docker-push", postprocessors::docker_push::Options, nullptr, nullptr, postprocessors::docker_push::MakeDockerPush},
+    {"docker-save", postprocessors::docker_save::Options, nullptr, nullptr, postprocessors::docker_save::MakeDockerSave},
+    {"docker-tag", postprocessors::docker_tag::Options, nullptr, nullptr, postprocessors::docker_tag::MakeDockerTag},
     {"manifest", postprocessors::manifest::Options},
     {"shell-local", postprocessors::shell_local::Options},
 };
