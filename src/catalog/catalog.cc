@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <span>
 
+#include "builders/amazon_ebs/builder.h"
 #include "builders/amazon_ebs/options.h"
 #include "builders/docker/builder.h"
 #include "builders/docker/options.h"
@@ -43,7 +44,7 @@ struct Entry {
 };
 
 constexpr Entry kBuilders[] = {
-    {"amazon-ebs", builders::amazon_ebs::Options},
+    {"amazon-ebs", builders::amazon_ebs::Options, builders::amazon_ebs::MakeBuilder},
     {"docker", builders::docker::Options, builders::docker::MakeBuilder},
     {"file", builders::file::Options},
     {"null", builders::null::Options},

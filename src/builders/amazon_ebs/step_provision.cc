@@ -1,0 +1,57 @@
+#include <fmt/format.h>
+
+#include "builders/amazon_ebs/none_communicator.h"
+#include "builders/amazon_ebs/steps.h"
+
+namespace kiln::builders::amazon_ebs {
+namespace {
+
+// ssh_host, else the address ssh_interface names, else the first the
+// instance has of public IP, public DNS, private IP.
+std::string SshAddress(const Config& c, const clients::aws::Instance& i) {
+  if (!c.ssh_host.empty()) return c.ssh_host;
+  if (c.ssh_interface == "public_ip") return i.public_ip;
+  if (c.ssh_interface == "private_ip") return i.private_ip;
+  if (c.ssh_interface == "public_dns") return i.public_dns;
+  if (c.ssh_interface == "private_dns") return i.private_dns;
+  for (const std::string* a : {&i.public_ip, &i.public_dns, &i.private_ip})
+    if (!a->empty()) return *a;
+  return {};
+}
+
+}  // namespace
+
+engine::StepAction StepProvision::Run(State& state) {
+  engine::BuildContext& ctx = *state.ctx;
+  const Config& c = state.config;
+  std::unique_ptr<engine::Communicator> comm;
+  if (c.communicator == "none") {
+    comm = std::make_unique<NoneCommunicator>();
+  } else {
+    SshTarget target{.host = SshAddress(c, state.instance),
+                     .port = c.ssh_port,
+                     .username = c.ssh_username,
+                     .password = c.ssh_password,
+                     .private_key = state.private_key,
+                     .timeout = c.ssh_timeout};
+    if (target.host.empty())
+      return state.Halt(MakeError(fmt::format("instance {} has no address to connect to", state.instance.id),
+                                  "set ssh_interface, associate_public_ip_address or ssh_host"));
+    ctx.SetBuildValue("Host", target.host);
+    ctx.SetBuildValue("Port", std::to_string(target.port));
+    ctx.SetBuildValue("User", target.username);
+    ctx.SetBuildValue("ConnType", "ssh");
+    ctx.ui->Say("Waiting for SSH to become available...");
+    Result<std::unique_ptr<engine::Communicator>> connected = state.connect(target, state.cancel());
+    if (!connected) return state.Halt(connected.error());
+    ctx.ui->Say("Connected to SSH!");
+    comm = std::move(*connected);
+  }
+  Result<void> provisioned = state.hook->Run(ctx, *comm);
+  if (provisioned) return engine::StepAction::kContinue;
+  if (ctx.on_error == engine::OnError::kRunCleanupProvisioner && !ctx.cancel->cancelled())
+    state.hook->RunErrorCleanup(ctx, *comm);
+  return state.Halt(provisioned.error());
+}
+
+}  // namespace kiln::builders::amazon_ebs
