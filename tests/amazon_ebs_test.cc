@@ -6,6 +6,8 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <atomic>
 #include <regex>
 #include <set>
@@ -211,6 +213,44 @@ TEST(AmazonEbsMoto, SameEc2ActionsAsPacker166SideBySide) {
     std::set<std::string> kiln_set = ActionNames(kiln_actions), packer_set = ActionNames(packer_actions);
     EXPECT_EQ(kiln_set, packer_set) << tmpl;
   }
+}
+
+// Provisioning over SSH: moto's instances are not machines, so ssh_host
+// points at a real sshd on 127.0.0.1 that accepts ssh_private_key_file
+// (the key of the existing key pair ssh_keypair_name).
+TEST(AmazonEbsMoto, ProvisionsOverSshThroughSshHost) {
+  if (!std::filesystem::exists("/usr/sbin/sshd")) GTEST_SKIP() << "sshd is not installed (openssh-server)";
+  MotoWorld moto;
+  KILN_REQUIRE_MOTO(moto);
+  std::string dir = ::testing::TempDir() + "kiln-aws-sshd-" + std::to_string(::getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  ASSERT_EQ(Sh("ssh-keygen -q -t ed25519 -N '' -f " + dir + "/host_key && ssh-keygen -q -t ed25519 -N '' -f " + dir +
+               "/user_key && cp " + dir + "/user_key.pub " + dir + "/authorized_keys && mkdir -p /run/sshd")
+                .status,
+            0);
+  std::string port = Sh("/root/.pyenv/versions/3.11.7/bin/python3 -c 'import socket; s=socket.socket(); "
+                        "s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'").output;
+  port.erase(port.find_last_not_of("\n") + 1);
+  std::ofstream(dir + "/sshd_config") << "Port " << port << "\nListenAddress 127.0.0.1\nHostKey " << dir
+                                      << "/host_key\nAuthorizedKeysFile " << dir << "/authorized_keys\nPidFile " << dir
+                                      << "/sshd.pid\nStrictModes no\nUsePAM no\nPasswordAuthentication no\n"
+                                         "PermitRootLogin prohibit-password\n";
+  Result<Subprocess> sshd = Subprocess::Start({.argv = {"/usr/sbin/sshd", "-D", "-e", "-f", dir + "/sshd_config"}});
+  ASSERT_TRUE(sshd) << sshd.error().Message();
+  std::string marker = dir + "/provisioned";
+  RunResult r = Build(moto, "ssh.json",
+                      "-var ssh_port=" + port + " -var key_file=" + dir + "/user_key -var marker=" + marker);
+  std::vector<std::string> actions = moto.TakeActions();
+  std::printf("EC2 actions of the SSH-provisioned build:\n%s", Join(actions).c_str());
+  sshd->Kill();
+  EXPECT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_EQ(ReadAll(marker), "provisioned by kiln on Linux\n") << r.all();
+  EXPECT_NE(r.out.find("Connected to SSH!"), std::string::npos) << r.out;
+  EXPECT_FALSE(Has(actions, "CreateKeyPair")) << "ssh_keypair_name is used, not a temporary key pair";
+  EXPECT_EQ(r.all().find("PRIVATE KEY"), std::string::npos) << "the key never shows";
+  moto.ExpectNothingTemporary(moto.Resources());
+  std::filesystem::remove_all(dir);
 }
 
 TEST(AmazonEbsMoto, UnsupportedOptionsAreClearErrors) {

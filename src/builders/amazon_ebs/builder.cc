@@ -5,6 +5,7 @@
 #include <random>
 
 #include "builders/amazon_ebs/steps.h"
+#include "communicators/ssh/communicator.h"
 #include "engine/step_runner.h"
 #include "ui/output.h"
 
@@ -16,15 +17,17 @@ std::string RandomId() {
   return fmt::format("{:08x}{:08x}", rd(), rd());
 }
 
-Result<std::unique_ptr<engine::Communicator>> NoSsh(const SshTarget& target, const CancelToken&) {
-  return std::unexpected(MakeError(fmt::format("cannot connect to {}:{} over SSH", target.host, target.port),
-                                   "this build of kiln has no SSH communicator yet; use \"communicator\": \"none\""));
+Result<std::unique_ptr<engine::Communicator>> ConnectSsh(const communicators::ssh::Config& config, ui::Ui& ui,
+                                                          const CancelToken& cancel) {
+  Result<std::unique_ptr<communicators::ssh::SshCommunicator>> comm = communicators::ssh::Connect(config, ui, cancel);
+  if (!comm) return std::unexpected(comm.error());
+  return std::unique_ptr<engine::Communicator>(std::move(*comm));
 }
 
 }  // namespace
 
 Builder::Builder(Config config, CommunicatorFactory connect)
-    : config_(std::move(config)), connect_(connect ? std::move(connect) : CommunicatorFactory(NoSsh)) {}
+    : config_(std::move(config)), connect_(connect ? std::move(connect) : CommunicatorFactory(ConnectSsh)) {}
 
 Result<std::unique_ptr<engine::Artifact>> Builder::Run(engine::BuildContext& ctx, engine::ProvisionHook& hook) {
   std::string region = config_.region.empty() ? clients::aws::DefaultRegion(config_.credentials.profile) : config_.region;

@@ -183,16 +183,16 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
 
   config.communicator = communicator;
   config.ssh_interface = c.String("ssh_interface");
-  config.ssh_host = c.String("ssh_host");
-  if (c["ssh_port"].is_number_integer()) config.ssh_port = c["ssh_port"].get<int>();
-  config.ssh_username = c.String("ssh_username");
+  if (communicator == "ssh") {
+    Result<communicators::ssh::Config> ssh = communicators::ssh::ReadConfig(c);
+    if (!ssh) return std::unexpected(ssh.error());
+    config.ssh = std::move(*ssh);
+  }
   config.ssh_password = c.String("ssh_password");
   config.ssh_keypair_name = c.String("ssh_keypair_name");
   config.ssh_private_key_file = c.String("ssh_private_key_file");
   config.temporary_key_pair_name = c.String("temporary_key_pair_name");
   if (std::string t = c.String("temporary_key_pair_type"); !t.empty()) config.temporary_key_pair_type = t;
-  if (std::string t = c.String("ssh_timeout"); !t.empty()) config.ssh_timeout = t;
-  if (std::string t = c.String("ssh_wait_timeout"); !t.empty()) config.ssh_timeout = t;
   return config;
 }
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "clients/aws/credentials.h"
+#include "communicators/ssh/config.h"
 #include "template/schema.h"
 #include "util/error.h"
 
@@ -68,13 +69,12 @@ struct Config {
   // Reaching the instance.
   std::string communicator = "ssh";  // "ssh" or "none"
   std::string ssh_interface;          // public_ip, private_ip, public_dns, private_dns; empty: auto
-  std::string ssh_host;               // overrides the instance's address
-  int ssh_port = 22;
-  std::string ssh_username, ssh_password;
+  // The ssh_* options; `host` is ssh_host (empty: the instance's address).
+  communicators::ssh::Config ssh;
+  std::string ssh_password;
   std::string ssh_keypair_name, ssh_private_key_file;
   std::string temporary_key_pair_name;
   std::string temporary_key_pair_type = "rsa";
-  std::string ssh_timeout = "5m";
 };
 
 // Reads the options and refuses the ones kiln cannot run yet, with their

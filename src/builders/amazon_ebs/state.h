@@ -18,20 +18,10 @@
 
 namespace kiln::builders::amazon_ebs {
 
-// Where and how to log in to the instance.
-struct SshTarget {
-  std::string host;
-  int port = 22;
-  std::string username, password;
-  std::string private_key;  // PEM text; empty with password auth
-  std::string timeout = "5m";
-};
-
-// The seam to the SSH communicator: connects (retrying until `timeout`) and
-// returns a communicator; the caller owns and drops it before the instance
-// stops.
-using CommunicatorFactory =
-    std::function<Result<std::unique_ptr<engine::Communicator>>(const SshTarget& target, const CancelToken& cancel)>;
+// The seam to the SSH communicator: connects (retrying until ssh_timeout)
+// and returns a communicator, closed when dropped (before the instance stops).
+using CommunicatorFactory = std::function<Result<std::unique_ptr<engine::Communicator>>(
+    const communicators::ssh::Config& config, ui::Ui& ui, const CancelToken& cancel)>;
 
 struct State : engine::StepState {
   Config config;

@@ -16,7 +16,9 @@ void StepCleanupVolumes::Cleanup(State& state) {
   clients::aws::ApiResult<clients::aws::Xml> xml = state.ec2->Call("DescribeVolumes", p, state.cleanup_token);
   if (!xml) {
     // Volumes deleted with the instance are simply gone.
-    if (xml.error().code != "InvalidVolume.NotFound")
+    if (xml.error().code == "InvalidVolume.NotFound")
+      ui.Message("No volumes to clean up, skipping");
+    else
       ui.Error(fmt::format("could not list the instance's volumes: {}", xml.error().ToError().Message()));
     return;
   }

@@ -1,7 +1,7 @@
 #include <fmt/format.h>
 
-#include "builders/amazon_ebs/none_communicator.h"
 #include "builders/amazon_ebs/steps.h"
+#include "communicators/none/communicator.h"
 
 namespace kiln::builders::amazon_ebs {
 namespace {
@@ -9,7 +9,7 @@ namespace {
 // ssh_host, else the address ssh_interface names, else the first the
 // instance has of public IP, public DNS, private IP.
 std::string SshAddress(const Config& c, const clients::aws::Instance& i) {
-  if (!c.ssh_host.empty()) return c.ssh_host;
+  if (!c.ssh.host.empty()) return c.ssh.host;
   if (c.ssh_interface == "public_ip") return i.public_ip;
   if (c.ssh_interface == "private_ip") return i.private_ip;
   if (c.ssh_interface == "public_dns") return i.public_dns;
@@ -26,25 +26,24 @@ engine::StepAction StepProvision::Run(State& state) {
   const Config& c = state.config;
   std::unique_ptr<engine::Communicator> comm;
   if (c.communicator == "none") {
-    comm = std::make_unique<NoneCommunicator>();
+    ctx.SetBuildValue("ConnType", "none");
+    comm = std::make_unique<communicators::none::NoneCommunicator>();
   } else {
-    SshTarget target{.host = SshAddress(c, state.instance),
-                     .port = c.ssh_port,
-                     .username = c.ssh_username,
-                     .password = c.ssh_password,
-                     .private_key = state.private_key,
-                     .timeout = c.ssh_timeout};
-    if (target.host.empty())
+    communicators::ssh::Config ssh = c.ssh;
+    ssh.host = SshAddress(c, state.instance);
+    // The temporary key pair's private key, when no key file is given.
+    if (ssh.credentials.private_key_file.empty()) ssh.credentials.private_key = state.private_key;
+    if (ssh.host.empty())
       return state.Halt(MakeError(fmt::format("instance {} has no address to connect to", state.instance.id),
                                   "set ssh_interface, associate_public_ip_address or ssh_host"));
-    ctx.SetBuildValue("Host", target.host);
-    ctx.SetBuildValue("Port", std::to_string(target.port));
-    ctx.SetBuildValue("User", target.username);
+    communicators::ssh::RegisterSecrets(ssh);
+    ctx.SetBuildValue("Host", ssh.host);
+    ctx.SetBuildValue("Port", std::to_string(ssh.port));
+    ctx.SetBuildValue("User", ssh.credentials.username);
+    ctx.SetBuildValue("Password", ssh.credentials.password);
     ctx.SetBuildValue("ConnType", "ssh");
-    ctx.ui->Say("Waiting for SSH to become available...");
-    Result<std::unique_ptr<engine::Communicator>> connected = state.connect(target, state.cancel());
+    Result<std::unique_ptr<engine::Communicator>> connected = state.connect(ssh, *ctx.ui, state.cancel());
     if (!connected) return state.Halt(connected.error());
-    ctx.ui->Say("Connected to SSH!");
     comm = std::move(*connected);
   }
   Result<void> provisioned = state.hook->Run(ctx, *comm);

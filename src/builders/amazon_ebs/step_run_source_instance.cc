@@ -106,11 +106,7 @@ engine::StepAction StepRunSourceInstance::Run(State& state) {
   if (!info) return Fail(state, info.error());
   std::vector<clients::aws::Instance> described = clients::aws::ParseInstances(*info);
   state.instance = described.empty() ? *running : described.front();
-  // Volumes the launch mappings keep after termination are removed by StepCleanupVolumes.
-  std::vector<std::string> keep;
-  for (const BlockDevice& d : c.launch_block_device_mappings)
-    if (d.delete_on_termination == false) keep.push_back(d.device_name);
-  if (keep.empty()) state.instance.volume_ids.clear();
+  // Its volumes that outlive it (delete_on_termination false) are removed by StepCleanupVolumes.
   ctx.SetBuildValue("ID", instance_id_);
   if (!state.instance.public_ip.empty()) ctx.ui->Message(fmt::format("Public IP: {}", state.instance.public_ip));
   if (!state.instance.private_ip.empty()) ctx.ui->Message(fmt::format("Private IP: {}", state.instance.private_ip));

@@ -38,7 +38,7 @@ engine::StepAction StepSecurityGroup::Run(State& state) {
   if (auto r = clients::aws::WaitForSecurityGroup(*state.ec2, created_, state.wait, state.cancel()); !r)
     return Fail(state, r.error());
 
-  int port = c.communicator == "none" ? 22 : c.ssh_port;
+  int port = c.communicator == "none" ? 22 : c.ssh.port;
   ui.Say(fmt::format("Authorizing access to port {} from [{}] in the temporary security group...", port,
                      fmt::join(c.temporary_security_group_source_cidrs, " ")));
   clients::aws::Params ingress{{"GroupId", created_},

@@ -73,7 +73,7 @@ class StepRunSourceInstance : public engine::Step<State> {
  private:
   std::string instance_id_;
 };
-// Connects over SSH (the communicator seam; nothing with "none") and runs
+// Connects over SSH (the communicator seam; the none communicator with "none") and runs
 // the provisioners. The connection is closed when the step ends.
 KILN_AWS_STEP(StepProvision)
 // Stops the instance (unless disable_stop_instance) and waits for it.

@@ -75,9 +75,25 @@ std::string Ec2Client::Url() const {
   return e;
 }
 
+// application/x-www-form-urlencoded as the SDKs write it (Go's
+// url.QueryEscape, Python's urlencode): a space is '+'. Servers that rebuild
+// the body from the parsed form to check the signature (moto) need this.
+std::string FormEncode(std::string_view s) {
+  std::string out;
+  size_t start = 0;
+  for (size_t i = 0; i <= s.size(); ++i) {
+    if (i == s.size() || s[i] == ' ') {
+      out += UriEncode(s.substr(start, i - start));
+      if (i < s.size()) out += '+';
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
 std::string FormBody(std::string_view action, const Params& params) {
-  std::string body = fmt::format("Action={}&Version={}", UriEncode(action), kEc2ApiVersion);
-  for (const auto& [k, v] : params) body += "&" + UriEncode(k) + "=" + UriEncode(v);
+  std::string body = fmt::format("Action={}&Version={}", FormEncode(action), kEc2ApiVersion);
+  for (const auto& [k, v] : params) body += "&" + FormEncode(k) + "=" + FormEncode(v);
   return body;
 }
 

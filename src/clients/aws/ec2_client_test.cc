@@ -202,7 +202,7 @@ TEST(Ec2Client, SignsTheRequestItSends) {
   const StubRequest& req = reqs[0];
   EXPECT_EQ(req.body,
             "Action=DescribeImages&Version=2016-11-15&Filter.1.Name=name&Filter.1.Value.1=ubuntu%2F%2A&"
-            "Filter.1.Value.2=debian%20%2A");
+            "Filter.1.Value.2=debian+%2A");
   EXPECT_EQ(req.header("X-Amz-Date"), "20150830T123600Z");
   EXPECT_EQ(req.header("X-Amz-Security-Token"), "session-token");
   // Recompute the signature from what arrived.
