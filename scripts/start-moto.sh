@@ -11,7 +11,7 @@
 # PutUserPolicy, CreateAccessKey) go unchecked and every later request must
 # be SigV4-signed with that key (a wrong secret gets AuthFailure /
 # SignatureDoesNotMatch). Writes STATE_DIR/env (sourceable):
-#   MOTO_PID MOTO_PORT MOTO_ENDPOINT AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+#   MOTO_PID MOTO_PORT MOTO_ENDPOINT MOTO_PYTHON AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
 # and the logs STATE_DIR/moto.log (werkzeug request lines) and
 # STATE_DIR/actions.log (one line per API call: time region Action key).
 # Stop it with: kill "$MOTO_PID". Exit 2 when moto_server is not installed.
@@ -70,6 +70,7 @@ cat >"$state_dir/env" <<ENV
 MOTO_PID=$pid
 MOTO_PORT=$port
 MOTO_ENDPOINT=$endpoint
+MOTO_PYTHON=$python
 AWS_ACCESS_KEY_ID=$key
 AWS_SECRET_ACCESS_KEY=$secret
 ENV

@@ -229,7 +229,7 @@ TEST(AmazonEbsMoto, ProvisionsOverSshThroughSshHost) {
                "/user_key && cp " + dir + "/user_key.pub " + dir + "/authorized_keys && mkdir -p /run/sshd")
                 .status,
             0);
-  std::string port = Sh("/root/.pyenv/versions/3.11.7/bin/python3 -c 'import socket; s=socket.socket(); "
+  std::string port = Sh(moto.python() + " -c 'import socket; s=socket.socket(); "
                         "s.bind((\"127.0.0.1\", 0)); print(s.getsockname()[1])'").output;
   port.erase(port.find_last_not_of("\n") + 1);
   std::ofstream(dir + "/sshd_config") << "Port " << port << "\nListenAddress 127.0.0.1\nHostKey " << dir

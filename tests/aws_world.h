@@ -57,6 +57,8 @@ class MotoWorld {
   std::string key() { return vars_["AWS_ACCESS_KEY_ID"]; }
   std::string secret() { return vars_["AWS_SECRET_ACCESS_KEY"]; }
   std::filesystem::path actions_log() const { return dir_ / "actions.log"; }
+  // The Python that runs moto (it has boto3 too).
+  std::string python() { return vars_["MOTO_PYTHON"]; }
 
   // Environment for a client: the IAM user's keys, quick waiters, no IMDS.
   std::string ClientEnv(const std::string& secret_override = "") {
@@ -77,7 +79,7 @@ class MotoWorld {
 
   // What moto holds, per region (tests/fixtures/aws/list_resources.py).
   nlohmann::json Resources(const std::vector<std::string>& regions = {"us-east-1", "us-west-2"}) {
-    std::string cmd = "env " + ClientEnv() + " /root/.pyenv/versions/3.11.7/bin/python3 " KILN_FIXTURES_DIR
+    std::string cmd = "env " + ClientEnv() + " " + python() + " " KILN_FIXTURES_DIR
                       "/aws/list_resources.py " + endpoint();
     for (const std::string& r : regions) cmd += " " + r;
     ShellResult r = Sh(cmd);
