@@ -5,10 +5,12 @@
 #include <algorithm>
 #include <span>
 
+#include "builders/amazon_ebs/builder.h"
 #include "builders/amazon_ebs/options.h"
 #include "builders/docker/builder.h"
 #include "builders/docker/options.h"
 #include "builders/file/options.h"
+#include "builders/null/builder.h"
 #include "builders/null/options.h"
 #include "builders/qemu/options.h"
 #include "postprocessors/artifice/options.h"
@@ -47,10 +49,10 @@ struct Entry {
 };
 
 constexpr Entry kBuilders[] = {
-    {"amazon-ebs", builders::amazon_ebs::Options},
+    {"amazon-ebs", builders::amazon_ebs::Options, builders::amazon_ebs::MakeBuilder},
     {"docker", builders::docker::Options, builders::docker::MakeBuilder},
     {"file", builders::file::Options},
-    {"null", builders::null::Options},
+    {"null", builders::null::Options, builders::null::MakeBuilder},
     {"qemu", builders::qemu::Options},
 };
 

@@ -1,0 +1,74 @@
+// The SSH communicator's settings, decoded from a builder's ssh_* options
+// (Packer's communicator.SSH). Builders that make their own machine (amazon-ebs,
+// qemu) read this, then fill `host` (and a temporary key) once they know them.
+//
+//   Result<ssh::Config> c = ssh::ReadConfig(decoded);      // in the builder's Prepare/ReadConfig
+//   c->host = instance_ip;                                  // when the machine exists
+//   ssh::RegisterSecrets(*c);                               // mask passwords and keys in output
+//   Result<std::unique_ptr<ssh::SshCommunicator>> comm =
+//       ssh::Connect(*c, *ctx.ui, *ctx.cancel);             // retries until ssh_timeout
+//
+// Everything here is plain data: copying a Config copies no connection.
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "template/schema.h"
+#include "util/error.h"
+
+namespace kiln::communicators::ssh {
+
+enum class TransferMethod { kScp, kSftp };
+
+// How to log in to one server. Methods are tried in this order, each only if
+// set: private key (file or in-memory), agent, password (then
+// keyboard-interactive with the same password).
+struct Credentials {
+  std::string username;
+  std::string password;
+  std::string private_key_file;  // OpenSSH or PEM; no passphrase
+  std::string certificate_file;  // an OpenSSH certificate for that key
+  std::string private_key;       // key material (e.g. a temporary key pair), never written to disk
+  bool agent_auth = false;       // use the agent at $SSH_AUTH_SOCK
+};
+
+struct Bastion {
+  std::string host;
+  int port = 22;
+  Credentials credentials;
+};
+
+struct Config {
+  std::string host;
+  int port = 22;
+  Credentials credentials;
+  std::optional<Bastion> bastion;  // reach `host` through a direct-tcpip channel of this server
+
+  std::chrono::nanoseconds pause_before_connecting{0};
+  std::chrono::nanoseconds timeout = std::chrono::minutes(5);  // ssh_timeout: keep trying to connect until then
+  int handshake_attempts = 10;  // connections that reach the server but fail to log in
+  std::chrono::nanoseconds keep_alive_interval = std::chrono::seconds(5);  // 0: none
+  std::chrono::nanoseconds read_write_timeout{0};  // 0: wait forever for data from the server
+  bool pty = false;
+  bool disable_agent_forwarding = false;
+  TransferMethod transfer = TransferMethod::kScp;
+};
+
+// Reads the ssh_* options of a config decoded against
+// communicators::ssh::Options(). `host` may be empty (builders that create
+// the machine fill it later). ssh_bastion_* credentials fall back to the
+// ssh_private_key_file as in Packer; the bastion user defaults to ssh_username.
+// Fails, naming the option, for values kiln cannot honour: unparsable
+// durations, ssh_proxy_host, ssh_local_tunnels/ssh_remote_tunnels.
+Result<Config> ReadConfig(const tmpl::DecodedConfig& decoded);
+
+// Registers every password and the key material (the files' contents, line
+// by line, and in-memory keys) with the process output, so that no byte kiln
+// prints shows them. Reads the key files; unreadable ones are skipped here
+// (connecting reports them).
+void RegisterSecrets(const Config& config);
+
+}  // namespace kiln::communicators::ssh

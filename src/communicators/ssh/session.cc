@@ -1,0 +1,367 @@
+#include "communicators/ssh/session.h"
+
+#include <fmt/format.h>
+#include <libssh/server.h>  // ssh_send_keepalive (a client can send it too)
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "ui/output.h"
+
+namespace kiln::communicators::ssh {
+namespace {
+
+using std::chrono::steady_clock;
+
+std::string HostPort(const std::string& host, int port) { return fmt::format("{}:{}", host, port); }
+
+// Ciphers fastest first where the CPU has AES instructions; the server picks
+// the first it shares.
+constexpr const char* kCiphers =
+    "aes128-gcm@openssh.com,aes256-gcm@openssh.com,chacha20-poly1305@openssh.com,aes128-ctr,aes192-ctr,aes256-ctr";
+
+// A fresh libssh session for `host:port` as `user` (no ~/.ssh/config, no
+// known_hosts checks: as Packer, kiln talks to machines it just made).
+std::expected<ssh_session, ConnectFailure> NewSession(const std::string& host, int port, const std::string& user,
+                                                      std::chrono::seconds connect_timeout, int fd) {
+  ssh_session s = ssh_new();
+  if (!s) return std::unexpected(ConnectFailure{FailureKind::kFatal, MakeError("cannot create an SSH session")});
+  bool no = false;
+  long timeout = connect_timeout.count();
+  int nodelay = 1;
+  ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+  ssh_options_set(s, SSH_OPTIONS_HOST, host.c_str());
+  ssh_options_set(s, SSH_OPTIONS_PORT, &port);
+  if (!user.empty()) ssh_options_set(s, SSH_OPTIONS_USER, user.c_str());
+  ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+  ssh_options_set(s, SSH_OPTIONS_NODELAY, &nodelay);
+  ssh_options_set(s, SSH_OPTIONS_CIPHERS_C_S, kCiphers);
+  ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, kCiphers);
+  if (fd >= 0) ssh_options_set(s, SSH_OPTIONS_FD, &fd);
+  return s;
+}
+
+void FreeSession(ssh_session s) {
+  if (!s) return;
+  if (ssh_is_connected(s)) ssh_disconnect(s);
+  ssh_free(s);
+}
+
+// Logs in with what `c` offers, in Packer's order: key, agent, password,
+// keyboard-interactive. The error lists what was tried.
+std::expected<void, ConnectFailure> Authenticate(ssh_session s, const Credentials& c, const std::string& label) {
+  auto login_failed = [&](const std::vector<std::string>& tried) {
+    std::string list;
+    for (const std::string& t : tried) list += (list.empty() ? "" : ", ") + t;
+    return std::unexpected(ConnectFailure{
+        FailureKind::kLogin,
+        MakeError(fmt::format("ssh: {}: authentication failed ({})", label, list.empty() ? "no method set" : list),
+                  "check ssh_username and the password, key or agent the template gives")});
+  };
+  auto fatal = [](std::string summary, std::string detail = {}) {
+    return std::unexpected(ConnectFailure{FailureKind::kFatal, MakeError(std::move(summary), std::move(detail))});
+  };
+
+  int rc = ssh_userauth_none(s, nullptr);
+  if (rc == SSH_AUTH_SUCCESS) return {};
+  if (rc == SSH_AUTH_ERROR)
+    return std::unexpected(ConnectFailure{
+        FailureKind::kUnreachable, MakeError(fmt::format("ssh: {}: {}", label, ssh_get_error(s)))});
+  std::vector<std::string> tried;
+
+  if (!c.private_key_file.empty() || !c.private_key.empty()) {
+    ssh_key key = nullptr;
+    if (!c.private_key_file.empty()) {
+      if (ssh_pki_import_privkey_file(c.private_key_file.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK)
+        return fatal(fmt::format("cannot read the private key in {}", c.private_key_file),
+                     "ssh_private_key_file must be an unencrypted OpenSSH or PEM private key readable by kiln");
+    } else if (ssh_pki_import_privkey_base64(c.private_key.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+      return fatal("cannot read the temporary private key");
+    }
+    if (!c.certificate_file.empty()) {
+      ssh_key cert = nullptr;
+      if (ssh_pki_import_cert_file(c.certificate_file.c_str(), &cert) != SSH_OK) {
+        ssh_key_free(key);
+        return fatal(fmt::format("cannot read the certificate in {}", c.certificate_file),
+                     "ssh_certificate_file must be an OpenSSH certificate (ssh-keygen -s) for ssh_private_key_file");
+      }
+      if (ssh_pki_copy_cert_to_privkey(cert, key) != SSH_OK) {
+        ssh_key_free(cert);
+        ssh_key_free(key);
+        return fatal(fmt::format("the certificate in {} does not match the private key", c.certificate_file));
+      }
+      rc = ssh_userauth_try_publickey(s, nullptr, cert);
+      ssh_key_free(cert);
+      if (rc == SSH_AUTH_SUCCESS) rc = ssh_userauth_publickey(s, nullptr, key);
+      tried.push_back("certificate");
+    } else {
+      rc = ssh_userauth_publickey(s, nullptr, key);
+      tried.push_back("publickey");
+    }
+    ssh_key_free(key);
+    if (rc == SSH_AUTH_SUCCESS) return {};
+  }
+
+  if (c.agent_auth) {
+    const char* sock = std::getenv("SSH_AUTH_SOCK");
+    if (!sock || !*sock)
+      return fatal("ssh_agent_auth is set but SSH_AUTH_SOCK is not",
+                   "start an ssh-agent (eval $(ssh-agent); ssh-add KEY) before running kiln");
+    rc = ssh_userauth_agent(s, nullptr);
+    tried.push_back("agent");
+    if (rc == SSH_AUTH_SUCCESS) return {};
+  }
+
+  if (!c.password.empty()) {
+    rc = ssh_userauth_password(s, nullptr, c.password.c_str());
+    tried.push_back("password");
+    if (rc == SSH_AUTH_SUCCESS) return {};
+    // Servers with PAM often offer only keyboard-interactive: answer every
+    // prompt with the password, as Packer does.
+    rc = ssh_userauth_kbdint(s, nullptr, nullptr);
+    int rounds = 0;
+    while (rc == SSH_AUTH_INFO && rounds++ < 10) {
+      int prompts = ssh_userauth_kbdint_getnprompts(s);
+      for (int i = 0; i < prompts; ++i) ssh_userauth_kbdint_setanswer(s, i, c.password.c_str());
+      rc = ssh_userauth_kbdint(s, nullptr, nullptr);
+    }
+    tried.push_back("keyboard-interactive");
+    if (rc == SSH_AUTH_SUCCESS) return {};
+  }
+  if (!ssh_is_connected(s))
+    return std::unexpected(ConnectFailure{
+        FailureKind::kLogin, MakeError(fmt::format("ssh: {}: the server closed the connection during login ({})",
+                                                   label, ssh_get_error(s)))});
+  return login_failed(tried);
+}
+
+std::expected<ssh_session, ConnectFailure> ConnectAndLogin(const std::string& host, int port, const Credentials& c,
+                                                           std::chrono::seconds connect_timeout, int fd,
+                                                           const std::string& label) {
+  std::expected<ssh_session, ConnectFailure> s = NewSession(host, port, c.username, connect_timeout, fd);
+  if (!s) return s;
+  if (ssh_connect(*s) != SSH_OK) {
+    ConnectFailure f{FailureKind::kUnreachable, MakeError(fmt::format("ssh: {}: {}", label, ssh_get_error(*s)))};
+    FreeSession(*s);
+    return std::unexpected(std::move(f));
+  }
+  if (std::expected<void, ConnectFailure> auth = Authenticate(*s, c, label); !auth) {
+    FreeSession(*s);
+    return std::unexpected(auth.error());
+  }
+  return s;
+}
+
+bool WriteFully(int fd, const char* p, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+}  // namespace
+
+std::expected<std::unique_ptr<Session>, ConnectFailure> Session::Open(const Config& config,
+                                                                      std::chrono::seconds connect_timeout) {
+  std::unique_ptr<Session> session(new Session());
+  std::string target = fmt::format("{}@{}", config.credentials.username, HostPort(config.host, config.port));
+  if (!config.bastion) {
+    session->label_ = target;
+    std::expected<ssh_session, ConnectFailure> s =
+        ConnectAndLogin(config.host, config.port, config.credentials, connect_timeout, -1, target);
+    if (!s) return std::unexpected(s.error());
+    session->session_ = *s;
+    return session;
+  }
+
+  const Bastion& b = *config.bastion;
+  std::string bastion_label = fmt::format("bastion {}@{}", b.credentials.username, HostPort(b.host, b.port));
+  session->label_ = fmt::format("{} via {}", target, bastion_label);
+  std::expected<ssh_session, ConnectFailure> bs =
+      ConnectAndLogin(b.host, b.port, b.credentials, connect_timeout, -1, bastion_label);
+  if (!bs) return std::unexpected(bs.error());
+  session->bastion_ = *bs;
+
+  session->tunnel_ = ssh_channel_new(session->bastion_);
+  if (!session->tunnel_ ||
+      ssh_channel_open_forward(session->tunnel_, config.host.c_str(), config.port, "127.0.0.1", 0) != SSH_OK)
+    return std::unexpected(ConnectFailure{
+        FailureKind::kUnreachable, MakeError(fmt::format("ssh: {}: cannot open a channel to {}: {}", bastion_label,
+                                                         HostPort(config.host, config.port),
+                                                         ssh_get_error(session->bastion_)))});
+  int sv[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    return std::unexpected(
+        ConnectFailure{FailureKind::kFatal, MakeError("cannot create a socketpair", std::strerror(errno))});
+  session->pump_fd_ = sv[1];
+  session->pump_ = std::thread([s = session.get()] { s->PumpBastion(); });
+  // The target session owns (and closes) sv[0].
+  std::expected<ssh_session, ConnectFailure> s =
+      ConnectAndLogin(config.host, config.port, config.credentials, connect_timeout, sv[0], session->label_);
+  if (!s) return std::unexpected(s.error());  // ssh_free closed sv[0]
+  session->session_ = *s;
+  return session;
+}
+
+Session::~Session() {
+  FreeSession(session_);  // closes its end of the socketpair: the pump sees EOF
+  stop_ = true;
+  if (pump_.joinable()) pump_.join();
+  if (pump_fd_ >= 0) ::close(pump_fd_);
+  if (tunnel_) {
+    ssh_channel_close(tunnel_);
+    ssh_channel_free(tunnel_);
+  }
+  FreeSession(bastion_);
+}
+
+bool Session::alive() const {
+  return !broken_ && session_ && ssh_is_connected(session_) &&
+         (!bastion_ || (ssh_is_connected(bastion_) && !stop_.load()));
+}
+
+// Bytes from the tunnel channel go to the socketpair and back, until either
+// side closes or the session is destroyed. Only this thread touches
+// bastion_ once it runs.
+void Session::PumpBastion() {
+  std::vector<char> buf(64 * 1024);
+  const int bastion_fd = ssh_get_fd(bastion_);
+  auto last_keep_alive = steady_clock::now();
+  while (!stop_) {
+    bool idle = true;
+    int n = ssh_channel_read_nonblocking(tunnel_, buf.data(), static_cast<uint32_t>(buf.size()), 0);
+    if (n == SSH_ERROR) break;
+    if (n > 0) {
+      idle = false;
+      if (!WriteFully(pump_fd_, buf.data(), static_cast<std::size_t>(n))) break;
+    } else if (ssh_channel_is_eof(tunnel_) || ssh_channel_is_closed(tunnel_)) {
+      break;
+    }
+    pollfd local{pump_fd_, POLLIN, 0};
+    if (::poll(&local, 1, 0) > 0) {
+      ssize_t r = ::read(pump_fd_, buf.data(), buf.size());
+      if (r <= 0) break;  // the target session closed its socket
+      idle = false;
+      if (ssh_channel_write(tunnel_, buf.data(), static_cast<uint32_t>(r)) == SSH_ERROR) break;
+    }
+    if (!idle) continue;
+    if (steady_clock::now() - last_keep_alive > std::chrono::seconds(5)) {
+      ssh_send_keepalive(bastion_);
+      last_keep_alive = steady_clock::now();
+    }
+    pollfd fds[2] = {{pump_fd_, POLLIN, 0}, {bastion_fd, POLLIN, 0}};
+    ::poll(fds, 2, 200);
+  }
+  stop_ = true;
+  ::shutdown(pump_fd_, SHUT_RDWR);  // the target session sees the drop
+}
+
+Result<void> Session::WaitReadable(const IoPolicy& policy, std::chrono::milliseconds step) {
+  if (policy.cancel && policy.cancel->cancelled()) return std::unexpected(MakeError("cancelled"));
+  if (!alive()) {
+    broken_ = true;
+    return std::unexpected(MakeError(fmt::format("ssh: {}: the connection dropped", label_)));
+  }
+  pollfd fd{ssh_get_fd(session_), POLLIN, 0};
+  int r = ::poll(&fd, 1, static_cast<int>(step.count()));
+  auto now = steady_clock::now();
+  if (r > 0) {
+    // The caller's next libssh read decides whether the bytes were data;
+    // any bytes (a keep-alive reply too) show the server is there.
+    last_activity_ = now;
+    return {};
+  }
+  if (policy.read_write_timeout.count() > 0 && now - last_activity_ > policy.read_write_timeout) {
+    broken_ = true;
+    return std::unexpected(MakeError(fmt::format("ssh: {}: no data from the server for {}s", label_,
+                                                 std::chrono::duration_cast<std::chrono::seconds>(
+                                                     policy.read_write_timeout).count()),
+                                     "ssh_read_write_timeout ended the wait; the machine may have hung"));
+  }
+  if (policy.keep_alive_interval.count() > 0 && now - last_keep_alive_ > policy.keep_alive_interval) {
+    last_keep_alive_ = now;
+    if (ssh_send_keepalive(session_) != SSH_OK) broken_ = true;
+  }
+  return {};
+}
+
+void Channel::Reset() {
+  if (!c_) return;
+  if (ssh_channel_is_open(c_)) ssh_channel_close(c_);
+  ssh_channel_free(c_);
+  c_ = nullptr;
+}
+
+Error SshError(Session& session, std::string_view what) {
+  if (!ssh_is_connected(session.get())) session.MarkBroken();
+  return MakeError(fmt::format("ssh: {}: {}: {}", session.label(), what, ssh_get_error(session.get())));
+}
+
+Result<Channel> StartExec(Session& session, const std::string& command, bool pty) {
+  Channel ch(ssh_channel_new(session.get()));
+  if (!ch.get()) return std::unexpected(SshError(session, "cannot create a channel"));
+  if (ssh_channel_open_session(ch.get()) != SSH_OK) {
+    session.MarkBroken();  // a live server always grants a session channel
+    return std::unexpected(SshError(session, "cannot open a session"));
+  }
+  if (pty && ssh_channel_request_pty_size(ch.get(), "xterm", 80, 40) != SSH_OK)
+    return std::unexpected(SshError(session, "cannot allocate a pty"));
+  if (ssh_channel_request_exec(ch.get(), command.c_str()) != SSH_OK)
+    return std::unexpected(SshError(session, "cannot start the command"));
+  ui::Log("ssh: {}: started: {}", session.label(), command);
+  return ch;
+}
+
+Result<void> ReadExact(Session& session, ssh_channel channel, char* buf, std::size_t n, const IoPolicy& policy,
+                       std::string* stderr_text) {
+  char errbuf[4096];
+  while (n > 0) {
+    int r = ssh_channel_read_nonblocking(channel, buf, static_cast<uint32_t>(n), 0);
+    if (r == SSH_ERROR) return std::unexpected(SshError(session, "reading"));
+    int e = ssh_channel_read_nonblocking(channel, errbuf, sizeof errbuf, 1);
+    if (e > 0 && stderr_text && stderr_text->size() < 64 * 1024) stderr_text->append(errbuf, static_cast<size_t>(e));
+    if (r > 0) {
+      session.NoteActivity();
+      buf += r;
+      n -= static_cast<std::size_t>(r);
+      continue;
+    }
+    if (e > 0) continue;
+    if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel))
+      return std::unexpected(MakeError(fmt::format("ssh: {}: the remote end closed the stream early", session.label()),
+                                       stderr_text ? *stderr_text : std::string()));
+    if (Result<void> w = session.WaitReadable(policy); !w) return w;
+  }
+  return {};
+}
+
+Result<void> WriteAll(Session& session, ssh_channel channel, std::string_view data) {
+  while (!data.empty()) {
+    int w = ssh_channel_write(channel, data.data(), static_cast<uint32_t>(data.size()));
+    if (w == SSH_ERROR || w < 0) return std::unexpected(SshError(session, "writing"));
+    data.remove_prefix(static_cast<std::size_t>(w));
+  }
+  return {};
+}
+
+std::string ShellQuote(std::string_view s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace kiln::communicators::ssh
