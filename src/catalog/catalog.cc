@@ -19,9 +19,13 @@
 #include "postprocessors/compress/options.h"
 #include "postprocessors/compress/post_processor.h"
 #include "postprocessors/docker_import/options.h"
+#include "postprocessors/docker_import/post_processor.h"
 #include "postprocessors/docker_push/options.h"
+#include "postprocessors/docker_push/post_processor.h"
 #include "postprocessors/docker_save/options.h"
+#include "postprocessors/docker_save/post_processor.h"
 #include "postprocessors/docker_tag/options.h"
+#include "postprocessors/docker_tag/post_processor.h"
 #include "postprocessors/manifest/options.h"
 #include "postprocessors/manifest/post_processor.h"
 #include "postprocessors/shell_local/options.h"
@@ -68,10 +72,10 @@ constexpr Entry kPostProcessors[] = {
     {"artifice", postprocessors::artifice::Options, nullptr, nullptr, postprocessors::artifice::MakeArtifice},
     {"checksum", postprocessors::checksum::Options, nullptr, nullptr, postprocessors::checksum::MakeChecksum},
     {"compress", postprocessors::compress::Options, nullptr, nullptr, postprocessors::compress::MakeCompress},
-    {"docker-import", postprocessors::docker_import::Options},
-    {"docker-push", postprocessors::docker_push::Options},
-    {"docker-save", postprocessors::docker_save::Options},
-    {"docker-tag", postprocessors::docker_tag::Options},
+    {"docker-import", postprocessors::docker_import::Options, nullptr, nullptr, postprocessors::docker_import::MakeDockerImport},
+    {"docker-push", postprocessors::docker_push::Options, nullptr, nullptr, postprocessors::docker_push::MakeDockerPush},
+    {"docker-save", postprocessors::docker_save::Options, nullptr, nullptr, postprocessors::docker_save::MakeDockerSave},
+    {"docker-tag", postprocessors::docker_tag::Options, nullptr, nullptr, postprocessors::docker_tag::MakeDockerTag},
     {"manifest", postprocessors::manifest::Options, nullptr, nullptr, postprocessors::manifest::MakeManifest},
     {"shell-local", postprocessors::shell_local::Options, nullptr, nullptr,
      postprocessors::shell_local::MakeShellLocal},

@@ -11,12 +11,15 @@
 namespace kiln::builders::docker {
 
 inline constexpr std::string_view kBuilderId = "packer.docker";
+// A committed image carries docker-import's id, as in Packer, so that
+// docker-tag, docker-push and docker-save take it like an imported one.
+inline constexpr std::string_view kImportBuilderId = "packer.post-processor.docker-import";
 
 class ImageArtifact : public engine::Artifact {
  public:
   ImageArtifact(std::shared_ptr<Driver> driver, std::string image_id)
       : driver_(std::move(driver)), image_id_(std::move(image_id)) {}
-  std::string builder_id() const override { return std::string(kBuilderId); }
+  std::string builder_id() const override { return std::string(kImportBuilderId); }
   std::string id() const override { return image_id_; }
   std::vector<std::string> files() const override { return {}; }
   std::string Describe() const override { return "Imported Docker image: " + image_id_; }

@@ -1,0 +1,39 @@
+// The docker-import post-processor: imports the tar a docker builder
+// exported (export_path), or the first file of an artifice artifact, as a
+// local image named repository[:tag], applying `changes`. Its artifact is
+// the image (builder id packer.post-processor.docker-import, id the name);
+// the input tar is not kept unless keep_input_artifact says so.
+#pragma once
+
+#include <memory>
+
+#include "engine/post_processor.h"
+#include "postprocessors/docker_common/image_artifact.h"
+#include "template/schema.h"
+
+namespace kiln::postprocessors::docker_import {
+
+struct Config {
+  std::string repository;
+  std::string tag;
+  std::vector<std::string> changes;
+  std::string platform;
+};
+
+Config ReadConfig(const tmpl::DecodedConfig& decoded);
+
+class PostProcessor : public engine::PostProcessor {
+ public:
+  explicit PostProcessor(Config config, docker_common::ApiFactory connect = docker_common::ConnectToEngine)
+      : config_(std::move(config)), connect_(std::move(connect)) {}
+  Result<engine::PostProcessResult> PostProcess(engine::BuildContext& ctx, engine::Artifact& input) override;
+
+ private:
+  Config config_;
+  docker_common::ApiFactory connect_;
+};
+
+// The catalog's factory for "docker-import".
+Result<std::unique_ptr<engine::PostProcessor>> MakeDockerImport(const tmpl::DecodedConfig& config);
+
+}  // namespace kiln::postprocessors::docker_import
