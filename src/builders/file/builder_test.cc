@@ -122,7 +122,7 @@ TEST_F(FileBuilderTest, OptionsAreChecked) {
   Decode("{\n  \"source\": \"a\",\n  \"content\": \"b\"\n}", diags);
   std::string m;
   for (const Error& e : diags) m += e.Message() + "\n";
-  EXPECT_NE(m.find("template.json:1:1: target"), std::string::npos) << m;
+  EXPECT_NE(m.find("template.json:1:1: builder file: 'target' must be specified"), std::string::npos) << m;
   EXPECT_NE(m.find("only one of source or content may be set"), std::string::npos) << m;
 }
 

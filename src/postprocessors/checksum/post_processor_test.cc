@@ -91,7 +91,7 @@ TEST_F(ChecksumTest, BadOptionsArePositionedErrors) {
   Diagnostics diags;
   Decode("{\n  \"checksum_types\": [\"sha256\", \"crc32\"],\n  \"output\": \"{{.BuildName\"\n}", Options(), diags);
   std::string m = Messages(diags);
-  EXPECT_NE(m.find("template.json:2:31: unknown checksum type 'crc32': use one of md5, sha1, sha224, sha256, "
+  EXPECT_NE(m.find("template.json:2:32: unknown checksum type 'crc32': use one of md5, sha1, sha224, sha256, "
                    "sha384, sha512"),
             std::string::npos)
       << m;
