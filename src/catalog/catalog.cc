@@ -9,13 +9,17 @@
 #include "builders/amazon_ebs/options.h"
 #include "builders/docker/builder.h"
 #include "builders/docker/options.h"
+#include "builders/file/builder.h"
 #include "builders/file/options.h"
 #include "builders/null/builder.h"
 #include "builders/null/options.h"
 #include "builders/qemu/options.h"
 #include "postprocessors/artifice/options.h"
+#include "postprocessors/artifice/post_processor.h"
 #include "postprocessors/checksum/options.h"
+#include "postprocessors/checksum/post_processor.h"
 #include "postprocessors/compress/options.h"
+#include "postprocessors/compress/post_processor.h"
 #include "postprocessors/docker_import/options.h"
 #include "postprocessors/docker_import/post_processor.h"
 #include "postprocessors/docker_push/options.h"
@@ -25,7 +29,9 @@
 #include "postprocessors/docker_tag/options.h"
 #include "postprocessors/docker_tag/post_processor.h"
 #include "postprocessors/manifest/options.h"
+#include "postprocessors/manifest/post_processor.h"
 #include "postprocessors/shell_local/options.h"
+#include "postprocessors/shell_local/post_processor.h"
 #include "provisioners/ansible/options.h"
 #include "provisioners/breakpoint/options.h"
 #include "provisioners/breakpoint/provisioner.h"
@@ -51,7 +57,7 @@ struct Entry {
 constexpr Entry kBuilders[] = {
     {"amazon-ebs", builders::amazon_ebs::Options, builders::amazon_ebs::MakeBuilder},
     {"docker", builders::docker::Options, builders::docker::MakeBuilder},
-    {"file", builders::file::Options},
+    {"file", builders::file::Options, builders::file::MakeBuilder},
     {"null", builders::null::Options, builders::null::MakeBuilder},
     {"qemu", builders::qemu::Options},
 };
@@ -65,15 +71,16 @@ constexpr Entry kProvisioners[] = {
 };
 
 constexpr Entry kPostProcessors[] = {
-    {"artifice", postprocessors::artifice::Options},
-    {"checksum", postprocessors::checksum::Options},
-    {"compress", postprocessors::compress::Options},
+    {"artifice", postprocessors::artifice::Options, nullptr, nullptr, postprocessors::artifice::MakeArtifice},
+    {"checksum", postprocessors::checksum::Options, nullptr, nullptr, postprocessors::checksum::MakeChecksum},
+    {"compress", postprocessors::compress::Options, nullptr, nullptr, postprocessors::compress::MakeCompress},
     {"docker-import", postprocessors::docker_import::Options, nullptr, nullptr, postprocessors::docker_import::MakeDockerImport},
     {"docker-push", postprocessors::docker_push::Options, nullptr, nullptr, postprocessors::docker_push::MakeDockerPush},
     {"docker-save", postprocessors::docker_save::Options, nullptr, nullptr, postprocessors::docker_save::MakeDockerSave},
     {"docker-tag", postprocessors::docker_tag::Options, nullptr, nullptr, postprocessors::docker_tag::MakeDockerTag},
-    {"manifest", postprocessors::manifest::Options},
-    {"shell-local", postprocessors::shell_local::Options},
+    {"manifest", postprocessors::manifest::Options, nullptr, nullptr, postprocessors::manifest::MakeManifest},
+    {"shell-local", postprocessors::shell_local::Options, nullptr, nullptr,
+     postprocessors::shell_local::MakeShellLocal},
 };
 
 std::span<const Entry> Table(Kind kind) {

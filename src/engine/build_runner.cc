@@ -76,7 +76,11 @@ Result<PostProcessResult> RunPostProcessor(const tmpl::Prepared<tmpl::PostProces
         MakeError(fmt::format("{} ({}): {}", src.label, src.type, config.error().summary), config.error().detail));
   Result<std::unique_ptr<PostProcessor>> made = components.post_processor(src.type, *config);
   if (!made) return std::unexpected(made.error());
-  Result<PostProcessResult> result = (*made)->PostProcess(ctx, input);
+  // Its lines read "==> name (type): ...", as Packer's (uncolored).
+  ui::Ui pp_ui = ctx.ui->ForBuild(fmt::format("{} ({})", ctx.build_name, src.type), ui::Color::kNone);
+  BuildContext pp_ctx = ctx;
+  pp_ctx.ui = &pp_ui;
+  Result<PostProcessResult> result = (*made)->PostProcess(pp_ctx, input);
   if (!result) return std::unexpected(MakeError("Post-processor failed", result.error().Message()));
   return result;
 }

@@ -1,30 +1,29 @@
 #include "communicators/none/communicator.h"
 
+#include <fmt/format.h>
+
 namespace kiln::communicators::none {
-namespace {
 
-Error NoMachine(std::string_view what) {
-  return MakeError(std::string("cannot ") + std::string(what) + ": the build's communicator is \"none\"",
-                   "set communicator to ssh (with ssh_host and credentials) for provisioners that work on the "
-                   "machine, or use shell-local");
+Error NoneCommunicator::NoMachine(std::string_view what) const {
+  return MakeError(fmt::format("{} has no machine to {}", builder_, what),
+                   "only provisioners that run locally (shell-local, breakpoint) work with it; for the others set "
+                   "communicator to ssh (with ssh_host and credentials)");
 }
-
-}  // namespace
 
 Result<int> NoneCommunicator::Run(const engine::RemoteCommand&, const CancelToken&) {
-  return std::unexpected(NoMachine("run a command on the machine"));
+  return std::unexpected(NoMachine("run commands on"));
 }
 Result<void> NoneCommunicator::Upload(const std::string&, engine::UploadSource, const CancelToken&) {
-  return std::unexpected(NoMachine("upload a file"));
+  return std::unexpected(NoMachine("upload files to"));
 }
 Result<void> NoneCommunicator::UploadDir(const std::string&, const std::filesystem::path&, const CancelToken&) {
-  return std::unexpected(NoMachine("upload a directory"));
+  return std::unexpected(NoMachine("upload files to"));
 }
 Result<void> NoneCommunicator::Download(const std::string&, std::ostream&, const CancelToken&) {
-  return std::unexpected(NoMachine("download a file"));
+  return std::unexpected(NoMachine("download files from"));
 }
 Result<void> NoneCommunicator::DownloadDir(const std::string&, const std::filesystem::path&, const CancelToken&) {
-  return std::unexpected(NoMachine("download a directory"));
+  return std::unexpected(NoMachine("download files from"));
 }
 
 }  // namespace kiln::communicators::none

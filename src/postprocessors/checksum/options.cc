@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "postprocessors/common/render.h"
+
 namespace kiln::postprocessors::checksum {
 namespace {
 
@@ -22,6 +24,7 @@ void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {
                                 fmt::format("unknown checksum type '{}'", name),
                                 fmt::format("use one of {}", fmt::join(kTypes, ", "))));
   }
+  CheckDeferredTemplate(c, "output", diags);
 }
 
 }  // namespace
