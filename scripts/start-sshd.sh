@@ -3,7 +3,8 @@
 #
 # Usage: scripts/start-sshd.sh DIR [key|password]   -> prints the port
 #        scripts/start-sshd.sh --container DIR       -> sshd in a debian:bookworm container, published on
-#                                                     127.0.0.1; prints the port
+#                                                     127.0.0.1 (same keys as DIR's); prints the port,
+#                                                     also in DIR/container_port
 #        scripts/start-sshd.sh --stop DIR            -> stops what DIR's instance started
 #
 # DIR (created if missing) gets: a host key, client keys (id_ed25519 in
@@ -80,7 +81,7 @@ case "${1:-}" in
     make_user_and_keys "$dir"
     if ! docker image inspect "$image" >/dev/null 2>&1; then
       bash "$here/base-image.sh" debian:bookworm >/dev/null || die "no debian:bookworm base image"
-      docker build -q -t "$image" - >/dev/null <<'DOCKERFILE' || die "cannot build $image"
+      docker build -q -t "$image" - >/dev/null 2>"$dir/docker-build.log" <<'DOCKERFILE' || die "cannot build $image"
 FROM debian:bookworm
 RUN apt-get update && apt-get install -y --no-install-recommends openssh-server \
  && rm -rf /var/lib/apt/lists/* && mkdir -p /run/sshd \
@@ -93,7 +94,7 @@ DOCKERFILE
     docker run -d --rm --name "$name" -p "127.0.0.1:$port:22" \
       -v "$dir/authorized_keys:/etc/kiln_authorized_keys:ro" "$image" >/dev/null || die "cannot start $image"
     echo "$name" >"$dir/container"
-    echo "$port" >"$dir/port"
+    echo "$port" >"$dir/container_port"
     wait_port "$port" || die "the container's sshd does not answer on 127.0.0.1:$port"
     # The published port answers before sshd does: wait for its banner.
     for _ in $(seq 100); do
