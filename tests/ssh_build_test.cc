@@ -265,19 +265,24 @@ TEST(SshSecrets, PasswordAndKeyNeverPrinted) {
   Scratch s;
   json b = SshBuilder(w.password_port, "scp");
   b["ssh_password"] = w.password;
-  std::string key = ReadAll(w.Key());
-  std::string key_line = key.substr(key.find('\n') + 1, 70);
-  json tmpl = {{"builders", {b}},
-               {"provisioners",
-                {{{"type", "shell"}, {"inline", {"echo pw=" + w.password, "echo key=" + key_line}}},
-                 {{"type", "shell-local"}, {"inline", {"echo local-key=" + key_line}}}}}};
-  // The key is only masked when the build uses it: log in with both.
-  b["ssh_private_key_file"] = w.Key();
-  tmpl["builders"] = {b};
+  json tmpl = {{"builders", {b}}, {"provisioners", {{{"type", "shell"}, {"inline", {"echo pw=" + w.password}}}}}};
   RunResult r = RunKiln("build " + s.Write(tmpl), s.local.string(), "KILN_LOG=1");
   ASSERT_EQ(r.exit_code, 0) << r.all();
   EXPECT_NE(r.out.find("pw=<sensitive>"), std::string::npos) << r.out;
   EXPECT_EQ(r.all().find(w.password), std::string::npos) << r.all();
+
+  // A line of the private key, printed by the machine and by shell-local.
+  std::string key = ReadAll(w.Key());
+  std::string key_line = key.substr(key.find('\n') + 1, 70);
+  b = SshBuilder(w.key_port, "scp");
+  b["ssh_private_key_file"] = w.Key();
+  tmpl = {{"builders", {b}},
+          {"provisioners",
+           {{{"type", "shell"}, {"inline", {"echo key=" + key_line}}},
+            {{"type", "shell-local"}, {"inline", {"echo local-key=" + key_line}}}}}};
+  r = RunKiln("build " + s.Write(tmpl), s.local.string(), "KILN_LOG=1");
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("key=<sensitive>"), std::string::npos) << r.out;
   EXPECT_EQ(r.all().find(key_line), std::string::npos) << r.all();
 }
 
@@ -291,7 +296,8 @@ TEST(SshNoneCommunicator, LocalProvisionersRunRemoteOnesFailClearly) {
   EXPECT_NE(r.out.find("Did not export anything"), std::string::npos) << r.out;
 
   json bad = ok;
-  bad["provisioners"].push_back({{"type", "shell"}, {"inline", {"echo remote"}}});
+  // The shell provisioner retries until start_retry_timeout (5m by default).
+  bad["provisioners"].push_back({{"type", "shell"}, {"inline", {"echo remote"}}, {"start_retry_timeout", "1s"}});
   r = RunKiln("build " + s.Write(bad), s.local.string());
   EXPECT_EQ(r.exit_code, 1) << r.all();
   EXPECT_NE(r.err.find("the build's communicator is \"none\""), std::string::npos) << r.err;

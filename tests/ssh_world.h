@@ -75,6 +75,7 @@ struct SshWorld {
     key_port = std::atoi(k.output.c_str());
     password_port = std::atoi(p.output.c_str());
     password = ReadAll((password_dir / "password").string());
+    while (!password.empty() && password.back() == '\n') password.pop_back();
     agent_sock = (key_dir / "agent.sock").string();
     ShellResult a = Sh("ssh-agent -a " + agent_sock + " | sed -n 's/^SSH_AGENT_PID=\\([0-9]*\\).*/\\1/p'");
     agent_pid = std::atoi(a.output.c_str());
