@@ -137,6 +137,7 @@ TEST_P(SshTransfer, KeyAuthPemKey) {
 TEST_P(SshTransfer, PasswordAuth) {
   KILN_REQUIRE_SSH();
   SshWorld& w = SshWorld::Get();
+  if (auto why = w.StartPasswordServer()) GTEST_SKIP() << *why;
   json b = SshBuilder(w.password_port, GetParam());
   b["ssh_password"] = w.password;
   RunAllProvisioners(b);
@@ -145,6 +146,7 @@ TEST_P(SshTransfer, PasswordAuth) {
 TEST_P(SshTransfer, AgentAuth) {
   KILN_REQUIRE_SSH();
   SshWorld& w = SshWorld::Get();
+  if (auto why = w.StartAgent()) GTEST_SKIP() << *why;
   json b = SshBuilder(w.key_port, GetParam());
   b["ssh_agent_auth"] = true;
   RunAllProvisioners(b, "SSH_AUTH_SOCK=" + w.agent_sock);
@@ -232,6 +234,7 @@ TEST(SshLoginFailure, WrongKey) {
 TEST(SshLoginFailure, WrongPasswordIsMasked) {
   KILN_REQUIRE_SSH();
   SshWorld& w = SshWorld::Get();
+  if (auto why = w.StartPasswordServer()) GTEST_SKIP() << *why;
   json b = SshBuilder(w.password_port, "scp");
   b["ssh_password"] = "not-the-password-42";
   RunResult r = FailsAfterTimeout(b, 3);
@@ -262,6 +265,7 @@ TEST(SshLoginFailure, ClosedPort) {
 TEST(SshSecrets, PasswordAndKeyNeverPrinted) {
   KILN_REQUIRE_SSH();
   SshWorld& w = SshWorld::Get();
+  if (auto why = w.StartPasswordServer()) GTEST_SKIP() << *why;
   Scratch s;
   json b = SshBuilder(w.password_port, "scp");
   b["ssh_password"] = w.password;
@@ -309,7 +313,7 @@ TEST(SshConfig, TunnelsAreRefusedWithThePlace) {
                 {{{"type", "null"},
                   {"ssh_host", "127.0.0.1"},
                   {"ssh_username", "u"},
-                  {"ssh_password", "p"},
+                  {"ssh_password", "tunnel-test-password"},
                   {"ssh_local_tunnels", {"8080:localhost:80"}}}}}};
   RunResult r = RunKiln("build " + s.Write(tmpl), s.local.string());
   EXPECT_EQ(r.exit_code, 1) << r.all();

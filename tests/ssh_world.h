@@ -32,6 +32,27 @@ struct SshWorld {
   std::string PemKey() const { return (key_dir / "id_rsa").string(); }         // PEM format
   std::string WrongKey() const { return (key_dir / "wrong_ed25519").string(); }  // not authorized
 
+  // The password instance and the agent start on first use (each test runs
+  // in its own process); empty when they run, else why not.
+  std::optional<std::string> StartPasswordServer() {
+    if (password_port) return std::nullopt;
+    ShellResult p = Sh("bash " KILN_SOURCE_DIR "/scripts/start-sshd.sh " + password_dir.string() + " password");
+    if (p.status != 0) return "cannot start sshd: " + p.output;
+    password_port = std::atoi(p.output.c_str());
+    password = ReadAll((password_dir / "password").string());
+    while (!password.empty() && password.back() == '\n') password.pop_back();
+    return std::nullopt;
+  }
+  std::optional<std::string> StartAgent() {
+    if (agent_pid > 0) return std::nullopt;
+    agent_sock = (key_dir / "agent.sock").string();
+    ShellResult a = Sh("ssh-agent -a " + agent_sock + " | sed -n 's/^SSH_AGENT_PID=\\([0-9]*\\).*/\\1/p'");
+    agent_pid = std::atoi(a.output.c_str());
+    ShellResult add = Sh("SSH_AUTH_SOCK=" + agent_sock + " ssh-add -q " + PemKey());
+    if (agent_pid <= 0 || add.status != 0) return "cannot start ssh-agent: " + a.output + add.output;
+    return std::nullopt;
+  }
+
   // The container sshd (same authorized keys as the key instance); empty
   // when it can run, else why not.
   std::optional<std::string> StartContainer() {
@@ -67,20 +88,11 @@ struct SshWorld {
     key_dir = base + "-key";
     password_dir = base + "-pw";
     ShellResult k = Sh("bash " KILN_SOURCE_DIR "/scripts/start-sshd.sh " + key_dir.string() + " key");
-    ShellResult p = Sh("bash " KILN_SOURCE_DIR "/scripts/start-sshd.sh " + password_dir.string() + " password");
-    if (k.status != 0 || p.status != 0) {
-      unavailable = "cannot start sshd: " + k.output + p.output;
+    if (k.status != 0) {
+      unavailable = "cannot start sshd: " + k.output;
       return;
     }
     key_port = std::atoi(k.output.c_str());
-    password_port = std::atoi(p.output.c_str());
-    password = ReadAll((password_dir / "password").string());
-    while (!password.empty() && password.back() == '\n') password.pop_back();
-    agent_sock = (key_dir / "agent.sock").string();
-    ShellResult a = Sh("ssh-agent -a " + agent_sock + " | sed -n 's/^SSH_AGENT_PID=\\([0-9]*\\).*/\\1/p'");
-    agent_pid = std::atoi(a.output.c_str());
-    ShellResult add = Sh("SSH_AUTH_SOCK=" + agent_sock + " ssh-add -q " + PemKey());
-    if (agent_pid <= 0 || add.status != 0) unavailable = "cannot start ssh-agent: " + a.output + add.output;
   }
   void Stop() {
     for (const std::filesystem::path& d : {key_dir, password_dir}) {
