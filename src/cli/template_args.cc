@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <set>
 
+#include "communicators/ssh/config.h"
 #include "template/json_loader.h"
 #include "ui/diagnostics.h"
 
@@ -78,6 +79,8 @@ LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, L
   if (stage == LoadStage::kVariables || HasErrors(loaded.diags)) return loaded;
 
   loaded.builds = tmpl::PrepareBuilds(loaded.tmpl, loaded.vars, args.selection, ctx, loaded.diags);
+  // Communicator passwords and key material are secrets whatever their source.
+  for (const tmpl::PreparedBuild& b : loaded.builds) communicators::ssh::RegisterSecrets(b.builder.config);
   for (const tmpl::PreparedBuild& b : loaded.builds) ui::Log("build {}: {}", b.name, b.builder.config.values.dump());
   return loaded;
 }

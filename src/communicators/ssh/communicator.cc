@@ -189,8 +189,11 @@ Result<std::unique_ptr<SshCommunicator>> Connect(const Config& config, ui::Ui& u
       last.detail = fmt::format("gave up after {} failed logins (ssh_handshake_attempts); {}", handshakes, last.detail);
       return std::unexpected(last);
     }
-    if (steady_clock::now() + kRetryDelay > deadline) break;
-    if (!cancel.SleepFor(kRetryDelay)) return std::unexpected(MakeError("cancelled while waiting for SSH"));
+    // One last try at the deadline.
+    auto now = steady_clock::now();
+    if (now >= deadline) break;
+    auto wait = std::min<std::chrono::nanoseconds>(kRetryDelay, deadline - now);
+    if (!cancel.SleepFor(wait)) return std::unexpected(MakeError("cancelled while waiting for SSH"));
   }
   return std::unexpected(MakeError(fmt::format("Timeout waiting for SSH after {}: {}", Seconds(config.timeout), last.summary),
                                    last.detail.empty() ? "check ssh_host, ssh_port and that sshd runs on the machine; "

@@ -121,6 +121,14 @@ void RegisterCredentials(const Credentials& c) {
 
 }  // namespace
 
+void RegisterSecrets(const tmpl::DecodedConfig& decoded) {
+  ui::Output& out = ui::Output::Process();
+  for (const char* name : {"ssh_password", "ssh_bastion_password", "ssh_proxy_password", "winrm_password"})
+    if (decoded[name].is_string()) out.AddSecret(decoded[name].get<std::string>());
+  for (const char* name : {"ssh_private_key_file", "ssh_bastion_private_key_file"})
+    if (decoded[name].is_string()) RegisterKeyFile(decoded[name].get<std::string>());
+}
+
 void RegisterSecrets(const Config& config) {
   RegisterCredentials(config.credentials);
   if (config.bastion) RegisterCredentials(config.bastion->credentials);

@@ -70,5 +70,9 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& decoded);
 // prints shows them. Reads the key files; unreadable ones are skipped here
 // (connecting reports them).
 void RegisterSecrets(const Config& config);
+// The same from a decoded builder config (ssh_password, ssh_bastion_password,
+// ssh_proxy_password, winrm_password, the ssh_*private_key_file contents),
+// before anything is logged. Options the config lacks are skipped.
+void RegisterSecrets(const tmpl::DecodedConfig& decoded);
 
 }  // namespace kiln::communicators::ssh
