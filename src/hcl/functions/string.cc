@@ -2,7 +2,11 @@
 // replace, regex family (RE2, Go syntax), trim family, substr, strrev,
 // chomp, indent, startswith/endswith/strcontains.
 #include <algorithm>
+#include <climits>
 #include <cmath>
+#include <cwchar>
+#include <cwctype>
+#include <locale.h>
 
 #include <fmt/format.h>
 #include <re2/re2.h>
@@ -29,16 +33,45 @@ std::vector<std::string> Chars(const std::string& s) {
   return out;
 }
 
-std::string LowerUtf8(std::string s) {
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
+// Unicode case mapping through the C.UTF-8 locale (simple, per code point, as Go's).
+std::string MapCase(const std::string& s, bool upper) {
+  static locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(0));
+  std::string out;
+  out.reserve(s.size());
+  std::mbstate_t in_state{}, out_state{};
+  const char* p = s.data();
+  const char* end = s.data() + s.size();
+  while (p < end) {
+    unsigned char c = static_cast<unsigned char>(*p);
+    if (c < 0x80 || !loc) {
+      char m = static_cast<char>(c);
+      if (upper && m >= 'a' && m <= 'z') m = static_cast<char>(m - 'a' + 'A');
+      if (!upper && m >= 'A' && m <= 'Z') m = static_cast<char>(m - 'A' + 'a');
+      out += m;
+      ++p;
+      continue;
+    }
+    wchar_t wc;
+    locale_t old = uselocale(loc);
+    std::size_t n = std::mbrtowc(&wc, p, static_cast<std::size_t>(end - p), &in_state);
+    if (n == static_cast<std::size_t>(-1) || n == static_cast<std::size_t>(-2) || n == 0) {
+      uselocale(old);
+      out += *p++;
+      in_state = {};
+      continue;
+    }
+    wchar_t mapped = upper ? towupper_l(static_cast<wint_t>(wc), loc) : towlower_l(static_cast<wint_t>(wc), loc);
+    char buf[MB_LEN_MAX];
+    std::size_t w = std::wcrtomb(buf, mapped, &out_state);
+    uselocale(old);
+    if (w == static_cast<std::size_t>(-1)) out.append(p, n);
+    else out.append(buf, w);
+    p += n;
+  }
+  return out;
 }
-std::string UpperUtf8(std::string s) {
-  for (char& c : s)
-    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-  return s;
-}
+std::string LowerUtf8(const std::string& s) { return MapCase(s, false); }
+std::string UpperUtf8(const std::string& s) { return MapCase(s, true); }
 
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
 
