@@ -289,13 +289,23 @@ std::string_view BinaryOpSymbol(BinaryOp op) {
 
 namespace {
 const Expression* Unwrap(const Expression* e) {
-  while (e && e->kind() == ExprKind::kParentheses)
-    e = static_cast<const ParenthesesExpr*>(e)->source.get();
+  while (e) {
+    if (e->kind() == ExprKind::kParentheses) e = static_cast<const ParenthesesExpr*>(e)->source.get();
+    else if (e->kind() == ExprKind::kBound) e = e->Inner().get();
+    else break;
+  }
   return e;
+}
+
+ExprPtr UnwrapBound(const ExprPtr& e) {
+  ExprPtr cur = e;
+  while (cur && cur->kind() == ExprKind::kBound) cur = cur->Inner();
+  return cur;
 }
 }  // namespace
 
-std::vector<ExprPtr> ExprList(const ExprPtr& expr, Diagnostics& diags) {
+std::vector<ExprPtr> ExprList(const ExprPtr& given, Diagnostics& diags) {
+  ExprPtr expr = UnwrapBound(given);
   std::vector<ExprPtr> out;
   if (expr->kind() == ExprKind::kJson) {
     if (JSONExprList(*expr, &out)) return out;
@@ -306,7 +316,8 @@ std::vector<ExprPtr> ExprList(const ExprPtr& expr, Diagnostics& diags) {
   return out;
 }
 
-std::vector<KeyValueExpr> ExprMap(const ExprPtr& expr, Diagnostics& diags) {
+std::vector<KeyValueExpr> ExprMap(const ExprPtr& given, Diagnostics& diags) {
+  ExprPtr expr = UnwrapBound(given);
   std::vector<KeyValueExpr> out;
   if (expr->kind() == ExprKind::kJson) {
     if (JSONExprMap(*expr, &out)) return out;
@@ -319,7 +330,8 @@ std::vector<KeyValueExpr> ExprMap(const ExprPtr& expr, Diagnostics& diags) {
   return out;
 }
 
-std::optional<Traversal> AbsTraversalForExpr(const ExprPtr& expr, Diagnostics& diags) {
+std::optional<Traversal> AbsTraversalForExpr(const ExprPtr& given, Diagnostics& diags) {
+  ExprPtr expr = UnwrapBound(given);
   if (expr->kind() == ExprKind::kJson) return JSONAbsTraversal(*expr, diags);
   const Expression* e = Unwrap(expr.get());
   if (e->kind() == ExprKind::kScopeTraversal)
@@ -333,7 +345,8 @@ std::optional<Traversal> AbsTraversalForExpr(const ExprPtr& expr, Diagnostics& d
   return std::nullopt;
 }
 
-std::string ExprAsKeyword(const ExprPtr& expr) {
+std::string ExprAsKeyword(const ExprPtr& given) {
+  ExprPtr expr = UnwrapBound(given);
   if (expr->kind() == ExprKind::kJson) return JSONAsKeyword(*expr);
   const Expression* e = expr.get();
   if (e->kind() == ExprKind::kObjectKey) {

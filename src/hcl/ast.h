@@ -86,7 +86,8 @@ enum class ExprKind {
   kParentheses,
   kBinaryOp,
   kUnaryOp,
-  kJson,  // an expression of the JSON variant (json_body.h)
+  kJson,   // an expression of the JSON variant (json_body.h)
+  kBound,  // an expression with extra variables bound (dynblock.h); Inner() is the expression
 };
 
 class Expression {
@@ -104,6 +105,9 @@ class Expression {
   // splats are excluded.
   std::vector<Traversal> Variables() const;
   virtual void CollectVariables(std::vector<Traversal>& out) const = 0;
+
+  // For wrapper expressions (kBound): the wrapped expression; null otherwise.
+  virtual ExprPtr Inner() const { return nullptr; }
 
   // The whole expression / a small range to point at when it is wrong.
   const Range& range() const { return range_; }

@@ -837,6 +837,7 @@ Type TypeConstraintInner(const Expression& expr, Diagnostics& diags, bool allow_
 }  // namespace
 
 Type TypeConstraint(const Expression& expr, Diagnostics& diags) {
+  if (expr.kind() == ExprKind::kBound) return TypeConstraint(*expr.Inner(), diags);
   if (expr.kind() == ExprKind::kJson) {
     // The JSON variant writes the type as a string: "list(string)".
     Diagnostics vd;
