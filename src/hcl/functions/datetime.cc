@@ -260,10 +260,10 @@ void AddDatetime(FunctionMap& m, const FunctionOptions& opts) {
                       if (!t) return FuncErr(0, fmt::format("not a valid RFC3339 timestamp: cannot use \"{}\" as a timestamp", a[0].AsString()));
                       auto d = ParseGoDuration(a[1].AsString());
                       if (!d) return FuncErr(1, fmt::format("time: invalid duration \"{}\"", a[1].AsString()));
-                      std::int64_t total = t->nanos + d->count();
-                      std::int64_t secs = total >= 0 ? total / 1000000000 : (total - 999999999) / 1000000000;
-                      t->unix_seconds += secs;
-                      t->nanos = total - secs * 1000000000;
+                      __int128 total = static_cast<__int128>(t->nanos) + d->count();
+                      __int128 secs = total >= 0 ? total / 1000000000 : (total - 999999999) / 1000000000;
+                      t->unix_seconds += static_cast<std::int64_t>(secs);
+                      t->nanos = static_cast<std::int64_t>(total - secs * 1000000000);
                       return Value::String(FormatRFC3339(*t));
                     },
                     kStr);

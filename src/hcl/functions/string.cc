@@ -131,20 +131,28 @@ FunctionResult FormatImpl(const std::string& spec, const std::vector<Value>& arg
     if (i < spec.size() && spec[i] == '[') {
       std::size_t close = spec.find(']', i);
       if (close == std::string::npos) return FuncErr(0, "invalid format string: unterminated argument index");
-      int idx = std::atoi(spec.substr(i + 1, close - i - 1).c_str());
-      if (idx < 1) return FuncErr(0, "invalid format string: argument index must be at least 1");
+      std::string digits = spec.substr(i + 1, close - i - 1);
+      int idx = digits.size() > 6 || digits.empty() ? 0 : std::atoi(digits.c_str());
+      if (idx < 1) return FuncErr(0, "invalid format string: argument index must be between 1 and the number of arguments");
       next = static_cast<std::size_t>(idx - 1);
       i = close + 1;
     }
     int width = -1, prec = -1;
+    constexpr int kMaxWidth = 100000;  // Go would allocate anything; refuse absurd widths
     if (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) {
       width = 0;
-      while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) width = width * 10 + (spec[i++] - '0');
+      while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) {
+        width = width * 10 + (spec[i++] - '0');
+        if (width > kMaxWidth) return FuncErr(0, "invalid format string: width is too large");
+      }
     }
     if (i < spec.size() && spec[i] == '.') {
       ++i;
       prec = 0;
-      while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) prec = prec * 10 + (spec[i++] - '0');
+      while (i < spec.size() && std::isdigit(static_cast<unsigned char>(spec[i]))) {
+        prec = prec * 10 + (spec[i++] - '0');
+        if (prec > kMaxWidth) return FuncErr(0, "invalid format string: precision is too large");
+      }
     }
     if (i >= spec.size()) return FuncErr(0, "invalid format string: unterminated verb");
     char verb = spec[i];
