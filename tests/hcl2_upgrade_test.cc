@@ -13,6 +13,8 @@
 
 #include "docker_world.h"
 #include "kiln_runner.h"
+#include "template/json_loader.h"
+#include "template/legacy_to_hcl.h"
 
 namespace kiln::testing {
 namespace {
@@ -72,23 +74,72 @@ std::map<std::string, std::vector<std::string>> Sections(const std::string& out)
   return sections;
 }
 
+// -only/-except name JSON builds; the HCL2 template names them
+// "<type>.<source name>".
+std::string MapSelectionArgs(const std::string& args, const std::string& json_path) {
+  Diagnostics diags;
+  tmpl::Template t = tmpl::LoadJsonTemplate(json_path, diags);
+  std::map<std::string, std::string> names;
+  for (std::size_t i = 0; i < t.builders.size(); ++i)
+    names[t.builders[i].name] = t.builders[i].type + "." + tmpl::UpgradedSourceName(t.builders[i], i);
+  std::istringstream in(args);
+  std::string out, word;
+  while (in >> word) {
+    for (std::string flag : {"-only=", "-except="}) {
+      if (!word.starts_with(flag)) continue;
+      std::string mapped, list = word.substr(flag.size());
+      std::size_t start = 0;
+      while (start <= list.size()) {
+        std::size_t comma = std::min(list.find(',', start), list.size());
+        std::string n = list.substr(start, comma - start);
+        mapped += (mapped.empty() ? "" : ",") + (names.contains(n) ? names[n] : n);
+        start = comma + 1;
+      }
+      word = flag + mapped;
+    }
+    out += word + " ";
+  }
+  return out;
+}
+
+// Cases kiln's HCL2 reading cannot match, by design, with the reason: the
+// upgraded template is not valid.
+const std::map<std::string, std::string> kValidateExceptions = {
+    {"var_file_env_in_value", "a var-file value with {{env}} is not rendered in HCL2 (values are not templates)"},
+    {"var_file_duplicate_key", "Go's lenient JSON var-file decoding: HCL2 var files reject duplicate keys"},
+    {"var_file_trailing_garbage", "Go's lenient JSON var-file decoding: HCL2 var files reject trailing data"},
+    {"var_file_null_value", "a null var-file value is null in HCL2, not the empty string"},
+    {"var_undeclared_cli", "HCL2 rejects -var for an undeclared variable (JSON ignores it)"},
+};
+
 // Cases whose inspect output differs by design, with the reason.
 const std::map<std::string, std::string> kInspectExceptions = {
     {"var_env_default", "an {{env}} default is shown as written in JSON, evaluated in HCL2"},
     {"var_env_default_empty", "an {{env}} default is shown as written in JSON, evaluated in HCL2"},
+    {"var_user_chain", "variables whose defaults use other variables become locals, which inspect does not list"},
 };
 
 class UpgradedFixture : public ::testing::TestWithParam<Case> {};
 
 TEST_P(UpgradedFixture, ValidatesAndInspectsLikeTheJson) {
   const Case& c = GetParam();
-  fs::path dir = fs::path(::testing::TempDir()) / ("kiln-upgrade-" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  std::string hcl = (dir / (c.name + ".pkr.hcl")).string();
+  // Next to the JSON, where hcl2_upgrade writes by default, so that
+  // path.root is the JSON template's directory as {{template_dir}} was.
+  std::string hcl = kJsonDir + "/.kiln-upgrade-" + std::to_string(::getpid()) + "-" + c.name + ".pkr.hcl";
+  struct Remove {
+    std::string path;
+    ~Remove() { fs::remove(path); }
+  } remove{hcl};
   RunResult up = RunKiln("hcl2_upgrade -output-file=" + hcl + " " + c.name + ".json", kJsonDir);
   ASSERT_EQ(up.exit_code, 0) << up.all();
   ASSERT_TRUE(fs::exists(hcl));
-  RunResult v = RunKiln("validate " + c.args + " " + hcl, kJsonDir, c.env);
+  RunResult v = RunKiln("validate " + MapSelectionArgs(c.args, kJsonDir + "/" + c.name + ".json") + " " + hcl,
+                        kJsonDir, c.env);
+  if (kValidateExceptions.contains(c.name)) {
+    EXPECT_EQ(v.exit_code, 1) << "listed as an exception (" << kValidateExceptions.at(c.name)
+                              << ") but valid: remove it from the list\n" << v.all();
+    return;
+  }
   EXPECT_EQ(v.exit_code, 0) << v.all() << "\n--- " << hcl << ":\n" << ReadAll(hcl);
   EXPECT_NE(v.out.find("The configuration is valid."), std::string::npos) << v.all();
   if (!kInspectExceptions.contains(c.name)) {
@@ -98,7 +149,6 @@ TEST_P(UpgradedFixture, ValidatesAndInspectsLikeTheJson) {
     ASSERT_EQ(ih.exit_code, 0) << ih.all();
     EXPECT_EQ(Sections(ih.out), Sections(ij.out)) << "JSON:\n" << ij.out << "\nHCL2:\n" << ih.out;
   }
-  fs::remove(hcl);
 }
 
 INSTANTIATE_TEST_SUITE_P(JsonFixtures, UpgradedFixture, ::testing::ValuesIn(ValidCases()),
