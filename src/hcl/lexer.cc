@@ -95,6 +95,7 @@ class Lexer {
     int depth = 0;          // brace depth within a normal/interp mode
     std::string marker;     // heredoc end marker
     bool line_start = true; // heredoc: at start of a line
+    Range open;             // heredoc: its introducer, for errors
   };
 
   void Run() {
@@ -116,7 +117,7 @@ class Lexer {
         break;
       }
       if (it->kind == Mode::kHeredoc) {
-        Error(HereRange(), "Unterminated template string",
+        Error(it->open, "Unterminated template string",
               fmt::format("No closing marker was found for the heredoc; add a line containing only "
                           "\"{}\".",
                           it->marker));
@@ -252,9 +253,14 @@ class Lexer {
         std::size_t nl = k;
         if (At(nl) == '\r') ++nl;
         if (At(nl) == '\n') {
-          Emit(TokenType::kOHeredoc, nl + 1);
+          Token& intro = Emit(TokenType::kOHeredoc, nl + 1);
           Mode m{Mode::kHeredoc};
           m.marker = marker;
+          m.open = intro.range;
+          m.open.end = m.open.start;
+          m.open.end.column += static_cast<int>(k);
+          m.open.end.byte += static_cast<int>(k);
+          m.open.end.line = m.open.start.line;
           modes_.push_back(std::move(m));
           (void)flush;
           return;

@@ -215,7 +215,10 @@ class Parser {
         PopNewlines();
         attr.range = RangeBetween(ident.range, attr.expr->range());
         const Token& after = PeekRaw();
-        if (after.type != TokenType::kNewline && after.type != TokenType::kEOF &&
+        if (after.type == TokenType::kInvalid || after.type == TokenType::kBadUTF8 ||
+            after.type == TokenType::kQuote) {
+          RecoverToLineEnd();  // already reported by the lexer
+        } else if (after.type != TokenType::kNewline && after.type != TokenType::kEOF &&
             !(after.type == end && end == TokenType::kCBrace && one_line_)) {
           if (!(after.type == TokenType::kCBrace && end == TokenType::kCBrace)) {
             Err(after.range, "Missing newline after argument",
@@ -775,9 +778,7 @@ class Parser {
       if (PeekRaw().type == TokenType::kCBrace || PeekRaw().type == TokenType::kEOF) break;
       ExprPtr key_inner;
       bool force = false;
-      PushNewlines(true);
       key_inner = ParseExpression();
-      PopNewlines();
       force = key_inner->kind() == ExprKind::kParentheses;
       auto key = Make<ObjectConsKeyExpr>(key_inner->range());
       key->wrapped = key_inner;
@@ -790,9 +791,7 @@ class Parser {
         break;
       }
       ++p_;
-      PushNewlines(true);
-      ExprPtr value = ParseExpression();
-      PopNewlines();
+      ExprPtr value = ParseExpression();  // a newline ends the item
       e->items.push_back({key, value});
       const Token& sep = PeekRaw();
       if (sep.type == TokenType::kComma || sep.type == TokenType::kNewline) {
@@ -944,8 +943,9 @@ class Parser {
                          : DecodeTemplateEscapes(t.bytes);
         it.range = t.range;
         ++p_;
-        // Merge adjacent literal pieces.
-        if (!items.empty() && items.back().kind == TemplateItem::kLiteral) {
+        // Merge adjacent literal pieces (not across heredoc lines: <<- unindents per line).
+        if (!items.empty() && items.back().kind == TemplateItem::kLiteral &&
+            (quoted || items.back().text.empty() || items.back().text.back() != '\n')) {
           items.back().text += it.text;
           items.back().range = RangeBetween(items.back().range, it.range);
         } else {
@@ -1063,6 +1063,18 @@ class Parser {
   }
 
   ExprPtr BuildTemplate(std::vector<TemplateItem>& items, const Range& range) {
+    // Join literal runs (heredoc lines were kept apart for <<- unindenting).
+    std::vector<TemplateItem> merged;
+    for (TemplateItem& it : items) {
+      if (it.kind == TemplateItem::kLiteral && !merged.empty() &&
+          merged.back().kind == TemplateItem::kLiteral) {
+        merged.back().text += it.text;
+        merged.back().range = RangeBetween(merged.back().range, it.range);
+        continue;
+      }
+      merged.push_back(std::move(it));
+    }
+    items = std::move(merged);
     // Strip markers.
     for (std::size_t i = 0; i < items.size(); ++i) {
       if (items[i].kind == TemplateItem::kLiteral) continue;

@@ -78,6 +78,7 @@ std::map<std::string, Function> StandardFunctions(const FunctionOptions& options
   c.lazy = functions::Can;
   c.unknown_result_type = Type::Bool();
   m["can"] = c;
+  m["templatefile"] = functions::MakeTemplateFile(options, m);
   if (options.env) {
     auto env = options.env;
     m["env"] = functions::Fn({functions::P("key", Type::String())},

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "hcl/convert.h"
 #include "hcl/function.h"
@@ -37,6 +39,17 @@ inline Function VarFn(std::vector<Param> params, Param var, FunctionImpl impl,
 
 // An integer argument (error naming arg i if not whole or too large).
 std::expected<std::int64_t, FunctionError> IntArg(const Value& v, int i);
+
+// Standard base64 (padded).
+std::string Base64Encode(std::string_view in);
+std::optional<std::string> Base64Decode(std::string_view in);
+
+// Reads base_dir/path (path may be absolute); error text as Packer words it.
+std::expected<std::string, FunctionError> ReadFileArg(const FunctionOptions& opts,
+                                                      const std::string& path, int arg);
+
+// templatefile, given the functions it may call (itself excluded).
+Function MakeTemplateFile(const FunctionOptions& opts, FunctionMap funcs);
 
 void AddNumeric(FunctionMap& m);
 void AddString(FunctionMap& m);

@@ -1,0 +1,121 @@
+// Data-driven tests of the HCL language: every file in tests/fixtures/hcl/
+// (NAME.hcl or NAME.json) is parsed and evaluated, and the result is checked
+// against NAME.expect beside it:
+//   * a JSON document: the file evaluated (hcl/dump.h: attributes in order,
+//     blocks under "type label..."), compared exactly (numbers digit for digit);
+//   * otherwise lines "line:col: summary": the error diagnostics, in order.
+// Evaluation uses the standard functions with base_dir = the fixtures folder,
+// a fixed clock (2024-01-02T03:04:05Z) and env("KILN_FIXTURE_ENV") = "from-env".
+// KILN_HCL_FIXTURES_WRITE=1 writes missing .expect files (review them!).
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "hcl/dump.h"
+#include "hcl/functions/functions.h"
+#include "hcl/value_json.h"
+
+namespace kiln::hcl {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path FixturesDir() { return fs::path(KILN_FIXTURES_DIR) / "hcl"; }
+
+std::vector<std::string> FixtureNames() {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(FixturesDir())) {
+    if (!e.is_regular_file()) continue;
+    std::string ext = e.path().extension().string();
+    if (ext == ".hcl" || ext == ".json") names.push_back(e.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string ReadText(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Trim(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+  return s;
+}
+
+struct Outcome {
+  std::string errors;  // "line:col: summary" lines
+  std::string json;    // compact JSON of the value, if no errors
+};
+
+Outcome Run(const std::string& name) {
+  fs::path path = FixturesDir() / name;
+  Diagnostics diags;
+  File file = ParseFile(path.string(), diags);
+  FunctionOptions opts;
+  opts.base_dir = FixturesDir().string();
+  opts.now = [] { return std::chrono::system_clock::from_time_t(1704164645); };  // 2024-01-02T03:04:05Z
+  opts.env = [](const std::string& k) -> std::optional<std::string> {
+    if (k == "KILN_FIXTURE_ENV") return "from-env";
+    return std::nullopt;
+  };
+  EvalContext ctx;
+  ctx.functions = StandardFunctions(opts);
+  Value v;
+  if (!HasErrors(diags)) v = EvaluateFileForDump(file, ctx, diags);
+  Outcome out;
+  for (const Diagnostic& d : diags) {
+    if (d.warning) continue;
+    if (d.where) out.errors += fmt::format("{}:{}: {}\n", d.where->start.line, d.where->start.column, d.summary);
+    else out.errors += fmt::format("0:0: {}\n", d.summary);
+  }
+  if (out.errors.empty()) {
+    auto j = ValueToJSON(v);
+    out.json = j ? *j : "<" + j.error().summary + ">";
+  }
+  return out;
+}
+
+class HclFixture : public testing::TestWithParam<std::string> {};
+
+TEST_P(HclFixture, MatchesExpectation) {
+  const std::string name = GetParam();
+  fs::path expect_path = FixturesDir() / (fs::path(name).stem().string() + ".expect");
+  Outcome got = Run(name);
+  if (!fs::exists(expect_path)) {
+    if (std::getenv("KILN_HCL_FIXTURES_WRITE")) {
+      std::string text = got.errors.empty() ? *ValueToJSON(*ParseJSONValue(got.json), true) + "\n"
+                                            : got.errors;
+      std::ofstream(expect_path) << text;
+    }
+    FAIL() << "missing " << expect_path << "\nerrors:\n" << got.errors << "json: " << got.json;
+  }
+  std::string expect = ReadText(expect_path);
+  if (!expect.empty() && std::isdigit(static_cast<unsigned char>(expect[0]))) {
+    EXPECT_EQ(Trim(expect), Trim(got.errors)) << name;
+    return;
+  }
+  ASSERT_EQ("", got.errors) << name;
+  auto want = ParseJSONValue(expect, expect_path.string());
+  ASSERT_TRUE(want) << want.error().Message();
+  EXPECT_EQ(*ValueToJSON(*want), got.json) << name;
+}
+
+std::string TestName(const testing::TestParamInfo<std::string>& info) {
+  std::string s = info.param;
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(Fixtures, HclFixture, testing::ValuesIn(FixtureNames()), TestName);
+
+TEST(HclFixtures, AtLeastEightyFixtures) { EXPECT_GE(FixtureNames().size(), 80u); }
+
+}  // namespace
+}  // namespace kiln::hcl
