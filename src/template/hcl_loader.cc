@@ -103,6 +103,12 @@ void SetMember(json::Value& obj, json::Member m) {
   obj.members.push_back(std::move(m));
 }
 
+// The attributes `schema` names; the rest of the body is left alone.
+hcl::BodyContent Peek(const hcl::BodyPtr& body, const hcl::BodySchema& schema, Diagnostics& diags) {
+  hcl::BodyPtr rest;
+  return body->PartialContent(schema, &rest, diags);
+}
+
 json::Value EmptyObject(const SourceRange& range) {
   json::Value v;
   v.kind = json::Kind::kObject;
@@ -944,7 +950,7 @@ class Loader {
                                                      "override"};
     const hcl::EvalContext& base = Base();
     hcl::BodySchema peek{.attributes = {{"only"}, {"except"}}, .blocks = {}};
-    hcl::BodyContent common = b.body->PartialContent(peek, nullptr, diags_);
+    hcl::BodyContent common = Peek(b.body, peek, diags_);
     std::vector<const BuildSource*> targets = Targets(sources, common.attributes, base, b.def_range);
     if (targets.empty()) return std::nullopt;
     p.only = ModelOnly(targets, total);
@@ -1021,7 +1027,7 @@ class Loader {
     const Schema* schema = catalog::FindSchema(catalog::Kind::kPostProcessor, pp.type);
     const hcl::EvalContext& base = Base();
     hcl::BodySchema peek{.attributes = {{"only"}, {"except"}}, .blocks = {}};
-    hcl::BodyContent common = b.body->PartialContent(peek, nullptr, diags_);
+    hcl::BodyContent common = Peek(b.body, peek, diags_);
     std::vector<const BuildSource*> targets = Targets(sources, common.attributes, base, b.def_range);
     if (targets.empty()) return std::nullopt;
     pp.only = ModelOnly(targets, total);
@@ -1177,7 +1183,7 @@ class Loader {
     PostProcessor pp;
     pp.type = pp.name = b.labels.at(0);
     hcl::BodySchema ns{.attributes = {{"name"}}, .blocks = {}};
-    hcl::BodyContent nc = b.body->PartialContent(ns, nullptr, quiet);
+    hcl::BodyContent nc = Peek(b.body, ns, quiet);
     if (auto it = nc.attributes.find("name"); it != nc.attributes.end()) {
       Value n = it->second.expr->Evaluate(nullptr, quiet);
       if (n.is_known() && !n.is_null()) pp.name = ScalarString(n);
@@ -1229,7 +1235,7 @@ class Loader {
         if (blk.type == "source") {
           std::optional<std::string> rename;
           hcl::BodySchema ns{.attributes = {{"name"}}, .blocks = {}};
-          hcl::BodyContent nc = blk.body->PartialContent(ns, nullptr, quiet);
+          hcl::BodyContent nc = Peek(blk.body, ns, quiet);
           if (auto it = nc.attributes.find("name"); it != nc.attributes.end()) {
             Value n = it->second.expr->Evaluate(nullptr, quiet);
             if (n.is_known() && !n.is_null()) rename = ScalarString(n);
