@@ -53,7 +53,7 @@ struct Outcome {
   std::string json;    // compact JSON of the value, if no errors
 };
 
-Outcome Run(const std::string& name) {
+Outcome RunFixture(const std::string& name) {
   fs::path path = FixturesDir() / name;
   Diagnostics diags;
   File file = ParseFile(path.string(), diags);
@@ -86,7 +86,7 @@ class HclFixture : public testing::TestWithParam<std::string> {};
 TEST_P(HclFixture, MatchesExpectation) {
   const std::string name = GetParam();
   fs::path expect_path = FixturesDir() / (fs::path(name).stem().string() + ".expect");
-  Outcome got = Run(name);
+  Outcome got = RunFixture(name);
   if (!fs::exists(expect_path)) {
     if (std::getenv("KILN_HCL_FIXTURES_WRITE")) {
       std::string text = got.errors.empty() ? *ValueToJSON(*ParseJSONValue(got.json), true) + "\n"

@@ -312,7 +312,15 @@ class Parser {
       bool one_line = PeekRaw().type != TokenType::kNewline;
       bool saved_one_line = one_line_;
       one_line_ = one_line;
+      if (++depth_ >= kMaxDepth) {
+        Err(block.type_range, "Blocks too deeply nested",
+            fmt::format("Blocks may be nested at most {} levels deep.", kMaxDepth));
+        while (PeekRaw().type != TokenType::kEOF) ++p_;
+        --depth_;
+        break;
+      }
       auto inner = ParseBody(TokenType::kCBrace);
+      --depth_;
       one_line_ = saved_one_line;
       if (one_line) {
         if (inner->blocks.size() > 0 || inner->attributes.size() > 1) {
@@ -352,7 +360,25 @@ class Parser {
 
   // ----- expressions -----
 
-  ExprPtr ParseExpression() { return ParseTernary(); }
+  // Nesting is bounded so that hostile input cannot exhaust the stack.
+  static constexpr int kMaxDepth = 200;
+  int depth_ = 0;
+
+  ExprPtr ParseExpression() {
+    if (depth_ >= kMaxDepth) {
+      Range r = Peek().range;
+      Err(r, "Expression too deeply nested",
+          fmt::format("Expressions may be nested at most {} levels deep.", kMaxDepth));
+      recovering_ = true;
+      // Skip the rest of the input: there is no sensible place to resume.
+      while (PeekRaw().type != TokenType::kEOF) ++p_;
+      return MakeLiteral(Value::Unknown(), r);
+    }
+    ++depth_;
+    ExprPtr e = ParseTernary();
+    --depth_;
+    return e;
+  }
 
   ExprPtr ParseTernary() {
     ExprPtr cond = ParseBinary(0);
@@ -418,7 +444,9 @@ class Parser {
     const Token& t = Peek();
     if (t.type == TokenType::kMinus || t.type == TokenType::kBang) {
       Token sym = Read();
-      ExprPtr v = ParseUnary();
+      ++depth_;
+      ExprPtr v = depth_ >= kMaxDepth ? ParseExpression() : ParseUnary();
+      --depth_;
       // -1 folds to a literal number, as HCL does.
       if (sym.type == TokenType::kMinus && v->kind() == ExprKind::kLiteral) {
         auto lit = static_cast<const LiteralExpr*>(v.get());

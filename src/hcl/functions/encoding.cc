@@ -3,6 +3,7 @@
 // textencodebase64/textdecodebase64 (iconv).
 #include <iconv.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <archive.h>
@@ -349,11 +350,23 @@ void AddEncoding(FunctionMap& m) {
                        },
                        kStr);
   m["jsondecode"] = Fn({P("str", kStr)}, [](const std::vector<Value>& a) -> FunctionResult {
+    int depth = 0, max_depth = 0;
+    for (char c : a[0].AsString()) {
+      if (c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
+      else if (c == ']' || c == '}') --depth;
+    }
+    if (max_depth > 500) return FuncErr(0, "the JSON document is nested too deeply");
     auto v = ParseJSONValue(a[0].AsString(), "<jsondecode>");
     if (!v) return FuncErr(0, v.error().summary + (v.error().detail.empty() ? "" : ": " + v.error().detail));
     return *v;
   });
   m["yamldecode"] = Fn({P("src", kStr)}, [](const std::vector<Value>& a) -> FunctionResult {
+    int depth = 0, max_depth = 0;
+    for (char c : a[0].AsString()) {
+      if (c == '[' || c == '{') max_depth = std::max(max_depth, ++depth);
+      else if (c == ']' || c == '}') --depth;
+    }
+    if (max_depth > 500) return FuncErr(0, "the YAML document is nested too deeply");
     try {
       std::vector<YAML::Node> docs = YAML::LoadAll(a[0].AsString());
       if (docs.empty()) return Value::Null();

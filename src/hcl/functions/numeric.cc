@@ -28,6 +28,9 @@ std::optional<mpq_class> ExactPow(const mpq_class& base, const mpq_class& exp) {
   long e = exp.get_num().get_si();
   if (e > 100000 || e < -100000) return std::nullopt;
   unsigned long ue = static_cast<unsigned long>(e < 0 ? -e : e);
+  // Keep exact results to a sane size (a million bits); beyond, use floating point.
+  std::size_t bits = mpz_sizeinbase(base.get_num_mpz_t(), 2) + mpz_sizeinbase(base.get_den_mpz_t(), 2);
+  if (static_cast<double>(bits) * static_cast<double>(ue) > 1e6) return std::nullopt;
   mpz_class n, d;
   mpz_pow_ui(n.get_mpz_t(), base.get_num_mpz_t(), ue);
   mpz_pow_ui(d.get_mpz_t(), base.get_den_mpz_t(), ue);
