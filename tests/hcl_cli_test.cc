@@ -78,7 +78,7 @@ TEST_F(HclCli, ValidateAndInspectAFileAndADirectory) {
   EXPECT_EQ(i.exit_code, 0) << i.all();
   EXPECT_NE(i.out.find("kiln inspect: HCL2 template"), std::string::npos) << i.out;
   EXPECT_NE(i.out.find("null.box (null)"), std::string::npos) << i.out;
-  EXPECT_NE(i.out.find("password = <sensitive>"), std::string::npos) << i.out;
+  EXPECT_NE(i.out.find("password  = <sensitive>"), std::string::npos) << i.out;
   EXPECT_EQ(i.out.find("s3cr3t-pw"), std::string::npos) << i.out;
 }
 

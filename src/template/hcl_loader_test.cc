@@ -236,7 +236,8 @@ TEST_F(HclLoaderTest, VariableValidationAndWrongType) {
   HclLoadOptions o;
   o.vars.vars = {{"size", "big"}};
   Load(f, o);
-  EXPECT_NE(Errors().find("Invalid value for variable"), std::string::npos) << Errors();
+  EXPECT_TRUE(HasErrors(diags_));
+  EXPECT_NE(Errors().find("Variables not allowed"), std::string::npos) << Errors();
 }
 
 TEST_F(HclLoaderTest, LocalsInAnyOrderDataAndSensitive) {
@@ -315,7 +316,7 @@ TEST_F(HclLoaderTest, ErrorsNameFileLineColumn) {
   bogus  = 1
 }
 build {
-  sources = ["source.docker.nope"]
+  sources = ["source.docker.web", "source.docker.nope"]
 }
 )");
   Load(f);

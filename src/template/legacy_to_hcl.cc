@@ -51,12 +51,17 @@ void Render(const std::vector<Item>& items, int depth, std::string& out) {
     // right after an attribute whose value spans lines.
     std::size_t end = i;
     std::size_t width = 0;
-    while (end < items.size() && !items[end].is_block) {
+    // An attribute whose value opens a bracket it closes on a later line
+    // stands alone, unaligned, as `packer fmt` leaves it.
+    auto multi = [&](std::size_t k) { return items[k].value.find('\n') != std::string::npos; };
+    if (multi(i)) {
+      width = items[i].key.size();
+      end = i + 1;
+    }
+    while (end < items.size() && !items[end].is_block && !multi(end)) {
       if (end > i && (!items[end].comments.empty() || items[end].blank_before)) break;
       width = std::max(width, items[end].key.size());
-      bool multi = items[end].value.find('\n') != std::string::npos;
       ++end;
-      if (multi) break;
     }
     for (std::size_t k = i; k < end; ++k) {
       const Item& a = items[k];
