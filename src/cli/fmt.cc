@@ -53,8 +53,8 @@ std::string UnifiedDiff(const std::string& name, const std::string& a, const std
   std::size_t i = 0, j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] == y[j]) ops.push_back({' ', i++, j++});
-    else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) ops.push_back({'+', i, j++});
-    else ops.push_back({'-', i++, j});
+    else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) ops.push_back({'-', i++, j});
+    else ops.push_back({'+', i, j++});
   }
   std::string out = fmt::format("--- old/{}\n+++ new/{}\n", name, name);
   const std::size_t kContext = 3;

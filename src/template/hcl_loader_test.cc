@@ -322,7 +322,7 @@ build {
   Load(f);
   std::string all = Errors();
   EXPECT_NE(all.find("t.pkr.hcl:4:3: Unsupported argument"), std::string::npos) << all;
-  EXPECT_NE(all.find("t.pkr.hcl:7:14: Unknown source source.docker.nope"), std::string::npos) << all;
+  EXPECT_NE(all.find("t.pkr.hcl:7:35: Unknown source source.docker.nope"), std::string::npos) << all;
 }
 
 TEST_F(HclLoaderTest, PackerBlock) {
