@@ -3,4 +3,5 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bash "$here/validate.sh" "$@"
+bash "$here/hcl_validate.sh" "$@"
 bash "$here/docker_build.sh" "$@"

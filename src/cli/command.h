@@ -25,6 +25,9 @@ int RunBuild(std::span<const std::string> args, const GlobalOptions& global);
 int RunValidate(std::span<const std::string> args, const GlobalOptions& global);
 int RunInspect(std::span<const std::string> args, const GlobalOptions& global);
 int RunVersion(std::span<const std::string> args, const GlobalOptions& global);
+int RunHcl2Upgrade(std::span<const std::string> args, const GlobalOptions& global);
+int RunFmt(std::span<const std::string> args, const GlobalOptions& global);
+int RunConsole(std::span<const std::string> args, const GlobalOptions& global);
 
 // The process entry point: global flags, then a command. Returns the exit
 // code (0 ok, 1 error, 127 unknown command).

@@ -4,6 +4,7 @@
 
 #include "cli/command.h"
 #include "cli/template_args.h"
+#include "template/hcl_loader.h"
 #include "ui/masker.h"
 
 namespace kiln::cli {
@@ -48,7 +49,7 @@ int RunInspect(std::span<const std::string> args, const GlobalOptions& global) {
   if (ReportDiagnostics(loaded.diags, ui)) return 1;
   const tmpl::Template& t = loaded.tmpl;
 
-  ui.Raw("kiln inspect: JSON template\n");
+  ui.Raw(tmpl::IsHclTemplatePath(t.path) ? "kiln inspect: HCL2 template\n" : "kiln inspect: JSON template\n");
   if (!t.description.empty()) ui.Raw(fmt::format("Description:\n\n  {}\n\n", t.description));
 
   // Variables: required ones first, then the others with their defaults,

@@ -11,6 +11,9 @@ namespace {
 
 constexpr Command kCommands[] = {
     {"build", "build image(s) from template", RunBuild},
+    {"console", "creates a console for testing variable interpolation", RunConsole},
+    {"fmt", "Rewrites HCL2 config files to canonical format", RunFmt},
+    {"hcl2_upgrade", "transform a JSON template into an HCL2 configuration", RunHcl2Upgrade},
     {"inspect", "see components of a template", RunInspect},
     {"validate", "check that a template is valid", RunValidate},
     {"version", "Prints the kiln version", RunVersion},

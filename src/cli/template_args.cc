@@ -6,6 +6,7 @@
 #include <set>
 
 #include "communicators/ssh/config.h"
+#include "template/hcl_loader.h"
 #include "template/json_loader.h"
 #include "ui/diagnostics.h"
 
@@ -48,6 +49,38 @@ void RegisterSecrets(const tmpl::Template& t, const tmpl::VariableArgs& vars, bo
       for (const auto& [name, value] : *values) add(name, value);
 }
 
+void InitContext(LoadedTemplate& loaded) {
+  interpolate::Context& ctx = loaded.context;
+  ctx.start_time = std::chrono::system_clock::now();
+  ctx.template_dir = loaded.tmpl.dir;
+  std::error_code ec;
+  ctx.pwd = std::filesystem::current_path(ec).string();
+  ctx.packer_version = std::string(tmpl::kPackerCompatVersion);
+}
+
+// HCL2: variables are resolved while loading (sources need them), so the
+// loader's secrets are registered before its diagnostics can be printed.
+LoadedTemplate LoadHcl(const std::string& path, const TemplateArgs& args, LoadStage stage, ui::Output& output) {
+  LoadedTemplate loaded;
+  tmpl::HclLoadOptions options;
+  options.vars = args.vars;
+  options.structure_only = stage == LoadStage::kSyntax;
+  tmpl::HclLoaded hcl = tmpl::LoadHclTemplate(path, options, loaded.diags);
+  loaded.tmpl = std::move(hcl.tmpl);
+  loaded.vars = std::move(hcl.vars);
+  for (const tmpl::Variable& v : loaded.tmpl.variables)
+    if (v.sensitive && v.default_value) output.AddSecret(*v.default_value);
+  for (const std::string& secret : loaded.vars.secrets) output.AddSecret(secret);
+  // Which values are sensitive is unknown when the variables could not be
+  // read: hide every value the user passed.
+  if (HasErrors(loaded.diags)) RegisterSecrets(loaded.tmpl, args.vars, true, output);
+  if (HasErrors(loaded.diags) || stage == LoadStage::kSyntax) return loaded;
+  InitContext(loaded);
+  if (stage == LoadStage::kVariables) return loaded;
+  loaded.builds = tmpl::PrepareBuilds(loaded.tmpl, loaded.vars, args.selection, loaded.context, loaded.diags);
+  return loaded;
+}
+
 }  // namespace
 
 LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, LoadStage stage,
@@ -55,6 +88,7 @@ LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, L
   LoadedTemplate loaded;
   ui::Log("loading template {} (var files: {}, -var flags: {})", path, args.vars.var_files.size(),
           args.vars.vars.size());
+  if (tmpl::IsHclTemplatePath(path)) return LoadHcl(path, args, stage, output);
   loaded.tmpl = tmpl::LoadJsonTemplate(path, loaded.diags);
   // Secrets first, before anything can print them. A template with errors
   // may not say which variables are sensitive: then every value the user
