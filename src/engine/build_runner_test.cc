@@ -308,7 +308,7 @@ TEST_F(BuildRunnerTest, ASuccessfulBuildListsItsArtifacts) {
   EXPECT_EQ(Run(), 0);
   EXPECT_EQ(journal_.events(), (Events{"start one", "provision c-one val one fake", "stop one"}));
   std::string out = cap_.out();
-  EXPECT_TRUE(std::regex_search(out, std::regex("\nBuild 'one' finished after [0-9a-z ]+\\.\n"))) << out;
+  EXPECT_TRUE(std::regex_search(out, std::regex("(^|\n)Build 'one' finished after [0-9a-z ]+\\.\n"))) << out;
   EXPECT_TRUE(std::regex_search(out, std::regex("\n\n==> Wait completed after [0-9a-z ]+\n"))) << out;
   EXPECT_NE(
       out.find("\n\n==> Builds finished. The artifacts of successful builds are:\n--> one: Fake artifact art-1\n"),
