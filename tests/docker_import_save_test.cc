@@ -45,8 +45,8 @@ TEST(DockerImportSave, ExportImportSave) {
   std::string name = run.repository + ":0.1";
 
   // docker-import: the name, the changes, the provisioned file.
-  EXPECT_NE(r.out.find("docker: Repository: " + name), std::string::npos) << r.out;
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(docker: Imported ID: sha256:[0-9a-f]{64})"))) << r.out;
+  EXPECT_NE(r.out.find("docker (docker-import): Repository: " + name), std::string::npos) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(docker \(docker-import\): Imported ID: sha256:[0-9a-f]{64})"))) << r.out;
   EXPECT_EQ(Sh("docker image inspect -f '{{index .Config.Labels \"org.example.imported\"}}' " + name).output, "yes\n");
   EXPECT_NE(Sh("docker image inspect -f '{{json .Config.Env}}' " + name).output.find("KILN_IMPORTED=1"),
             std::string::npos);
@@ -58,7 +58,7 @@ TEST(DockerImportSave, ExportImportSave) {
   ASSERT_TRUE(fs::exists(saved)) << r.out;
   ShellResult manifest = Sh("tar -xOf " + saved.string() + " manifest.json");
   EXPECT_NE(manifest.output.find("\"" + name + "\""), std::string::npos) << manifest.output;
-  EXPECT_NE(r.out.find("docker: Saved to: out/saved.tar"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("docker (docker-save): Saved to: out/saved.tar"), std::string::npos) << r.out;
 
   // The exported tar was docker-import's input, not kept; the image is
   // reported twice (docker-save passes its input on and keeps it, as Packer).

@@ -173,7 +173,7 @@ TEST_F(DockerPush, SeedChainTagsAndPushesWithLogin) {
             std::string::npos)
       << r.out;
   // Per-layer progress went by, and the builder's image was kept (docker-tag keeps its input).
-  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(docker: [0-9a-f]{12}: Pushed)"))) << r.out;
+  EXPECT_TRUE(std::regex_search(r.out, std::regex(R"(docker \(docker-push\): [0-9a-f]{12}: Pushed)"))) << r.out;
   EXPECT_NE(r.out.find("--> docker: Imported Docker image: sha256:"), std::string::npos) << r.out;
   EXPECT_EQ(Sh("docker image inspect -f '{{index .Config.Labels \"org.example.built-by\"}}' " + Repo() + ":0.1").output,
             "kiln\n");
