@@ -60,7 +60,8 @@ for name in scp kiln packer; do
   : >"$work/$name.runs"
 done
 for _ in $(seq "$runs"); do  # interleaved, so load changes hit all three alike
-  measure scp plain >>"$work/scp.runs"
+  # time(1) runs programs, not shell functions: hand it a shell that has `plain`.
+  measure scp bash -c "$(declare -p ssh_opts work); $(declare -f plain); plain" >>"$work/scp.runs"
   measure kiln "$kiln" build "$work/template.json" >>"$work/kiln.runs"
   measure packer packer build "$work/template.json" >>"$work/packer.runs"
 done
