@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "hcl/json_body.h"
+#include "hcl/suggest.h"
 
 namespace kiln::hcl {
 
@@ -366,31 +367,6 @@ std::string ExprAsKeyword(const ExprPtr& given) {
 
 namespace {
 
-// Levenshtein distance, for "Did you mean" suggestions.
-std::size_t Distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    cur[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
-    std::swap(prev, cur);
-  }
-  return prev[b.size()];
-}
-
-std::string Suggest(const std::string& given, const std::vector<std::string>& names) {
-  std::string best;
-  std::size_t best_d = 3;
-  for (const std::string& n : names) {
-    std::size_t d = Distance(given, n);
-    if (d < best_d) {
-      best_d = d;
-      best = n;
-    }
-  }
-  return best;
-}
 
 std::string LabelList(const std::vector<std::string>& names) {
   std::string out;
