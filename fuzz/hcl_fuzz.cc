@@ -7,9 +7,9 @@
 // so a run is deterministic. Errors are expected; crashes, hangs and
 // sanitizer reports are the findings.
 //
-// Build and run: see src/hcl/README.md (libFuzzer when a clang that compiles
-// C++23 is available; otherwise standalone_main.cc, a small mutation fuzzer
-// built with g++ and ASan/UBSan).
+// Build and run: see src/hcl/README.md (libFuzzer with clang 16:
+// fuzz/build-libfuzzer.sh; without clang, standalone_main.cc, a small
+// mutation fuzzer built with g++ and ASan/UBSan: fuzz/build.sh).
 #include <cstddef>
 #include <cstdint>
 #include <string>

@@ -1,4 +1,4 @@
-// A small mutation fuzzer for hosts whose clang cannot build kiln (C++23):
+// A small mutation fuzzer for hosts without clang 16 and libFuzzer:
 // build hcl_fuzz.cc with this file under g++ -fsanitize=address,undefined.
 // It runs every seed file, then mutates seeds (bit flips, byte edits,
 // dictionary tokens, splices) for the given number of seconds, reporting

@@ -8,6 +8,7 @@
 #   ssh       openssh-server and openssh-client
 #   qemu      qemu-system-x86 and qemu-utils                      (heavy)
 #   bench     packer (Debian's 1.6.6), hyperfine, GNU time
+#   fuzz      clang-16 and libFuzzer (fuzz/build-libfuzzer.sh)
 #   test      = docker registry ssh
 #   all       = every group above (the default when no group is given)
 #
@@ -26,6 +27,7 @@ declare -A GROUP=(
   [ssh]="openssh-server openssh-client"
   [qemu]="qemu-system-x86 qemu-utils"
   [bench]="packer hyperfine time"
+  [fuzz]="clang-16 libclang-rt-16-dev"
 )
 
 groups=("$@")
@@ -35,10 +37,10 @@ wanted=()
 add() { local -a pkgs; read -r -a pkgs <<<"${GROUP[$1]}"; wanted+=("${pkgs[@]}"); }
 for g in "${groups[@]}"; do
   case "$g" in
-    -h|--help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    all)  for k in build docker registry ssh qemu bench; do add "$k"; done ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    all)  for k in build docker registry ssh qemu bench fuzz; do add "$k"; done ;;
     test) for k in docker registry ssh; do add "$k"; done ;;
-    *)    [[ -n "${GROUP[$g]:-}" ]] || die "unknown group '$g' (build docker registry ssh qemu bench test all)"
+    *)    [[ -n "${GROUP[$g]:-}" ]] || die "unknown group '$g' (build docker registry ssh qemu bench fuzz test all)"
           add "$g" ;;
   esac
 done

@@ -957,8 +957,6 @@ class Loader {
     bool first = true;
     for (const BuildSource* s : targets) {
       hcl::EvalContext ctx = SourceContext(*s, build_name, catalog::FindSchema(catalog::Kind::kBuilder, s->type));
-      Diagnostics* saved = nullptr;
-      (void)saved;
       std::size_t before = diags_.size();
       json::Value all = DecodeBody(b.body, schema, kCommon, ctx, b.def_range);
       // Report each problem once, not once per source.
@@ -1015,9 +1013,12 @@ class Loader {
     }
   }
 
-  std::optional<PostProcessor> MakePostProcessor(const hcl::Block& b, const std::vector<BuildSource>& sources,
-                                                 const std::string& build_name, std::size_t total,
-                                                 const std::string& label) {
+  // One post-processor, or one per source when its options depend on the
+  // source (`source.name` in a tag, say): each copy then applies only to its
+  // source, and the chain skips copies that are not for the running build.
+  std::vector<PostProcessor> MakePostProcessors(const hcl::Block& b, const std::vector<BuildSource>& sources,
+                                                const std::string& build_name, std::size_t total,
+                                                const std::string& label) {
     PostProcessor pp;
     pp.type = b.labels.at(0);
     pp.name = pp.type;
@@ -1029,28 +1030,43 @@ class Loader {
     hcl::BodySchema peek{.attributes = {{"only"}, {"except"}}, .blocks = {}};
     hcl::BodyContent common = Peek(b.body, peek, diags_);
     std::vector<const BuildSource*> targets = Targets(sources, common.attributes, base, b.def_range);
-    if (targets.empty()) return std::nullopt;
-    pp.only = ModelOnly(targets, total);
-    hcl::EvalContext ctx =
-        SourceContext(*targets.front(), build_name, catalog::FindSchema(catalog::Kind::kBuilder, targets.front()->type));
-    json::Value all = DecodeBody(b.body, schema, {"only", "except", "name", "keep_input_artifact"}, ctx, b.def_range);
-    pp.options = EmptyObject(b.def_range);
-    for (json::Member& m : all.members) {
-      if (m.key == "only" || m.key == "except") continue;
-      if (m.key == "name") {
-        pp.name = m.value.text;
-        pp.name_range = m.value.range;
-      } else if (m.key == "keep_input_artifact") {
-        if (m.value.kind == json::Kind::kBool) pp.keep_input_artifact = m.value.boolean;
-        else if (m.value.is_string() && (m.value.text == "true" || m.value.text == "false"))
-          pp.keep_input_artifact = m.value.text == "true";
-        else
-          diags_.push_back(MakeError(m.value.range, fmt::format("{}: cannot parse 'keep_input_artifact' as bool", label)));
-      } else {
-        pp.options.members.push_back(std::move(m));
+    std::vector<PostProcessor> out;
+    for (const BuildSource* s : targets) {
+      hcl::EvalContext ctx = SourceContext(*s, build_name, catalog::FindSchema(catalog::Kind::kBuilder, s->type));
+      std::size_t before = diags_.size();
+      json::Value all = DecodeBody(b.body, schema, {"only", "except", "name", "keep_input_artifact"}, ctx, b.def_range);
+      // Report each problem once, not once per source.
+      if (!out.empty() && diags_.size() > before) diags_.resize(before);
+      PostProcessor one = pp;
+      one.options = EmptyObject(b.def_range);
+      for (json::Member& m : all.members) {
+        if (m.key == "only" || m.key == "except") continue;
+        if (m.key == "name") {
+          one.name = m.value.text;
+          one.name_range = m.value.range;
+        } else if (m.key == "keep_input_artifact") {
+          if (m.value.kind == json::Kind::kBool) one.keep_input_artifact = m.value.boolean;
+          else if (m.value.is_string() && (m.value.text == "true" || m.value.text == "false"))
+            one.keep_input_artifact = m.value.text == "true";
+          else if (out.empty())
+            diags_.push_back(MakeError(m.value.range, fmt::format("{}: cannot parse 'keep_input_artifact' as bool", label)));
+        } else {
+          one.options.members.push_back(std::move(m));
+        }
       }
+      one.only = {s->model_name};
+      out.push_back(std::move(one));
     }
-    return pp;
+    if (out.empty()) return out;
+    bool same = std::all_of(out.begin() + 1, out.end(), [&](const PostProcessor& o) {
+      return o.name == out.front().name && o.keep_input_artifact == out.front().keep_input_artifact &&
+             o.options.ToJson() == out.front().options.ToJson();
+    });
+    if (same) {
+      out.resize(1);
+      out.front().only = ModelOnly(targets, total);
+    }
+    return out;
   }
 
   void BuildModel(Template& t) {
@@ -1130,7 +1146,6 @@ class Loader {
         }
         t.builders.push_back(std::move(c));
       }
-      std::size_t pp_single = 0;
       for (const hcl::Block& b : info.content.blocks) {
         if (b.type == "provisioner") {
           if (auto p = MakeProvisioner(b, info.sources, info.name, total, ++prov_index, "provisioner"))
@@ -1141,9 +1156,8 @@ class Loader {
             t.error_cleanup_provisioner = std::move(*p);
         } else if (b.type == "post-processor") {
           ++chain_index;
-          (void)pp_single;
-          if (auto pp = MakePostProcessor(b, info.sources, info.name, total, fmt::format("post-processor {}.1", chain_index)))
-            t.post_processors.push_back(Chain{std::move(*pp)});
+          Chain chain = MakePostProcessors(b, info.sources, info.name, total, fmt::format("post-processor {}.1", chain_index));
+          if (!chain.empty()) t.post_processors.push_back(std::move(chain));
         } else if (b.type == "post-processors") {
           ++chain_index;
           hcl::BodySchema cs{.attributes = {}, .blocks = {{"post-processor", {"type"}}}};
@@ -1151,9 +1165,9 @@ class Loader {
           Chain chain;
           std::size_t i = 0;
           for (const hcl::Block& pb : cc.blocks)
-            if (auto pp = MakePostProcessor(pb, info.sources, info.name, total,
-                                            fmt::format("post-processor {}.{}", chain_index, ++i)))
-              chain.push_back(std::move(*pp));
+            for (PostProcessor& pp :
+                 MakePostProcessors(pb, info.sources, info.name, total, fmt::format("post-processor {}.{}", chain_index, ++i)))
+              chain.push_back(std::move(pp));
           if (!chain.empty()) t.post_processors.push_back(std::move(chain));
         }
       }

@@ -102,6 +102,36 @@ build {
   EXPECT_EQ(t.variables[0].default_value, "debian:bookworm");
 }
 
+TEST_F(HclLoaderTest, PostProcessorsSeeTheSourceOfTheirBuild) {
+  std::string f = Write("t.pkr.hcl", std::string(kDocker) + R"(
+source "docker" "api" {
+  image  = "debian:bookworm"
+  commit = true
+}
+build {
+  sources = ["source.docker.web", "source.docker.api"]
+  post-processors {
+    post-processor "docker-tag" {
+      repository = "registry.local/${source.name}"
+    }
+    post-processor "checksum" {}
+  }
+}
+)");
+  HclLoaded l = Load(f);
+  ASSERT_FALSE(HasErrors(diags_)) << Errors();
+  ASSERT_EQ(l.tmpl.post_processors.size(), 1u);
+  const Chain& chain = l.tmpl.post_processors[0];
+  // The tag differs per source: one copy for each; checksum is shared.
+  ASSERT_EQ(chain.size(), 3u);
+  EXPECT_EQ(chain[0].options.ToJson()["repository"], "registry.local/web");
+  EXPECT_EQ(chain[0].only, std::vector<std::string>{"docker.web"});
+  EXPECT_EQ(chain[1].options.ToJson()["repository"], "registry.local/api");
+  EXPECT_EQ(chain[1].only, std::vector<std::string>{"docker.api"});
+  EXPECT_EQ(chain[2].type, "checksum");
+  EXPECT_TRUE(chain[2].only.empty());
+}
+
 TEST_F(HclLoaderTest, NamedBuildsPrefixNamesAndRestrictProvisioners) {
   std::string f = Write("t.pkr.hcl", std::string(kDocker) + R"(
 source "null" "n" {
