@@ -501,6 +501,23 @@ TEST(SshConfig, MalformedTunnelsAreErrorsWithTheirPlace) {
       << r.err;
   EXPECT_EQ(r.err.find("'8080:localhost:80'"), std::string::npos) << r.err;  // the good one
   EXPECT_EQ(r.out.find("Waiting for SSH"), std::string::npos) << r.out;
+
+  // HCL: the place is the list (its elements carry no positions of their own).
+  std::ofstream(s.local / "template.pkr.hcl") << R"(source "null" "x" {
+  ssh_host           = "127.0.0.1"
+  ssh_username       = "u"
+  ssh_password       = "tunnel-test-password"
+  ssh_remote_tunnels = ["8080:localhost:80", "[::1:8080:localhost:80"]
+}
+build { sources = ["source.null.x"] }
+)";
+  r = RunKiln("build template.pkr.hcl", s.local.string());
+  EXPECT_EQ(r.exit_code, 1) << r.all();
+  EXPECT_NE(r.err.find("template.pkr.hcl:5:24: bad ssh_remote_tunnels entry '[::1:8080:localhost:80': '[' "
+                       "without a closing ']'"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("write it as OpenSSH's -R takes it"), std::string::npos) << r.err;
 }
 
 }  // namespace
