@@ -4,14 +4,11 @@
 // reboot with expect_disconnect; login failures after ssh_timeout;
 // `communicator: none`.
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <random>
 
 #include "kiln_runner.h"
 #include "ssh_world.h"
@@ -22,44 +19,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// A local scratch dir and a remote dir name, both unique to one build.
-struct Scratch {
-  fs::path local;
-  std::string remote;
-  Scratch() {
-    static int n = 0;
-    std::string id = std::to_string(::getpid()) + "-" + std::to_string(n++);
-    local = fs::path("/tmp") / ("kiln-ssh-test-" + id);
-    remote = "/tmp/kiln-ssh-remote-" + id;
-    fs::create_directories(local);
-  }
-  ~Scratch() {
-    fs::remove_all(local);
-    fs::remove_all(remote);  // when the machine is this host
-  }
-  std::string Write(const json& tmpl) const {
-    fs::path p = local / "template.json";
-    std::ofstream(p) << tmpl.dump(2);
-    return p.string();
-  }
-};
-
 void WriteFile(const fs::path& p, const std::string& bytes) {
   fs::create_directories(p.parent_path());
   std::ofstream(p, std::ios::binary) << bytes;
 }
 
-std::string RandomBytes(std::size_t n, unsigned seed) {
-  std::mt19937 rng(seed);
-  std::string s(n, '\0');
-  for (char& c : s) c = static_cast<char>(rng() & 0xff);
-  return s;
-}
-
-json SshBuilder(int port, const std::string& method) {
-  return {{"type", "null"},         {"ssh_host", "127.0.0.1"}, {"ssh_port", port},
-          {"ssh_username", "kilntest"}, {"ssh_timeout", "20s"},    {"ssh_file_transfer_method", method}};
-}
 
 std::string Sha256(const fs::path& p) {
   std::string out = Sh("sha256sum < '" + p.string() + "'").output;
@@ -245,16 +209,8 @@ TEST(SshLoginFailure, WrongPasswordIsMasked) {
 TEST(SshLoginFailure, ClosedPort) {
   KILN_REQUIRE_SSH();
   SshWorld& w = SshWorld::Get();
-  // A port nothing listens on: bound, then closed.
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), len), 0);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  int port = ntohs(addr.sin_port);
-  ::close(fd);
+  int port = FreePort();
+  ASSERT_NE(port, 0);
   json b = SshBuilder(port, "scp");
   b["ssh_private_key_file"] = w.Key();
   RunResult r = FailsAfterTimeout(b, 3);
@@ -305,20 +261,6 @@ TEST(SshNoneCommunicator, LocalProvisionersRunRemoteOnesFailClearly) {
   r = RunKiln("build " + s.Write(bad), s.local.string());
   EXPECT_EQ(r.exit_code, 1) << r.all();
   EXPECT_NE(r.err.find("communicator \"none\" has no machine to"), std::string::npos) << r.err;
-}
-
-TEST(SshConfig, TunnelsAreRefusedWithThePlace) {
-  Scratch s;
-  json tmpl = {{"builders",
-                {{{"type", "null"},
-                  {"ssh_host", "127.0.0.1"},
-                  {"ssh_username", "u"},
-                  {"ssh_password", "tunnel-test-password"},
-                  {"ssh_local_tunnels", {"8080:localhost:80"}}}}}};
-  RunResult r = RunKiln("build " + s.Write(tmpl), s.local.string());
-  EXPECT_EQ(r.exit_code, 1) << r.all();
-  EXPECT_NE(r.err.find("template.json:"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("kiln does not support ssh_local_tunnels yet"), std::string::npos) << r.err;
 }
 
 }  // namespace

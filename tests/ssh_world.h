@@ -6,12 +6,17 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <random>
 #include <string>
 
 #include "docker_world.h"
@@ -108,5 +113,57 @@ struct SshWorld {
   do {                                                                         \
     if (auto why = ::kiln::testing::SshWorld::Get().unavailable) GTEST_SKIP() << *why; \
   } while (0)
+
+// A local scratch dir and a remote dir name, both unique to one build.
+struct Scratch {
+  std::filesystem::path local;
+  std::string remote;
+  Scratch() {
+    static int n = 0;
+    std::string id = std::to_string(::getpid()) + "-" + std::to_string(n++);
+    local = std::filesystem::path("/tmp") / ("kiln-ssh-test-" + id);
+    remote = "/tmp/kiln-ssh-remote-" + id;
+    std::filesystem::create_directories(local);
+  }
+  ~Scratch() {
+    std::filesystem::remove_all(local);
+    std::filesystem::remove_all(remote);  // when the machine is this host
+  }
+  std::string Write(const nlohmann::json& tmpl) const {
+    std::filesystem::path p = local / "template.json";
+    std::ofstream(p) << tmpl.dump(2);
+    return p.string();
+  }
+};
+
+inline std::string RandomBytes(std::size_t n, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::string s(n, '\0');
+  for (char& c : s) c = static_cast<char>(rng() & 0xff);
+  return s;
+}
+
+// A null builder reaching the sshd on 127.0.0.1:port as kilntest.
+inline nlohmann::json SshBuilder(int port, const std::string& method) {
+  return {{"type", "null"},         {"ssh_host", "127.0.0.1"}, {"ssh_port", port},
+          {"ssh_username", "kilntest"}, {"ssh_timeout", "20s"},    {"ssh_file_transfer_method", method}};
+}
+
+// A TCP port on 127.0.0.1 that nothing listens on (bound, then closed).
+inline int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), len) != 0) {
+    ::close(fd);
+    return 0;
+  }
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
 
 }  // namespace kiln::testing

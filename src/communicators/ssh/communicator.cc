@@ -1,9 +1,14 @@
 #include "communicators/ssh/communicator.h"
 
 #include <fmt/format.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <thread>
+#include <vector>
 
 #include "communicators/ssh/transfer.h"
 #include "ui/output.h"
@@ -51,6 +56,53 @@ std::string Seconds(std::chrono::nanoseconds d) {
 
 }  // namespace
 
+SshCommunicator::SshCommunicator(Config config, std::unique_ptr<Session> session)
+    : config_(std::move(config)), session_(std::move(session)) {
+  if (config_.local_tunnels.empty() && config_.remote_tunnels.empty()) return;
+  wake_ = UniqueFd(::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+  pump_ = std::thread([this] { Pump(); });
+}
+
+SshCommunicator::~SshCommunicator() {
+  stop_ = true;
+  WakePump();
+  if (pump_.joinable()) pump_.join();
+  session_.reset();  // closes the tunnels, then the connection
+}
+
+void SshCommunicator::WakePump() {
+  if (!wake_) return;
+  std::uint64_t one = 1;
+  (void)!::write(wake_.get(), &one, sizeof one);
+}
+
+void SshCommunicator::Pump() {
+  std::vector<pollfd> fds;
+  while (!stop_) {
+    fds.clear();
+    bool busy = false;
+    {
+      // Waits while an operation runs; it serves the tunnels itself.
+      std::lock_guard lock(mu_);
+      if (stop_) break;
+      if (session_ && session_->alive()) {
+        session_->ServiceForwards();
+        if (session_->alive()) busy = session_->AppendPollFds(fds);
+        else fds.clear();
+      }
+    }
+    // Sleep until the machine sends, a tunnel's socket is ready or we are
+    // woken (a reconnect, the destructor). The descriptors may be closed by
+    // an operation meanwhile: poll then returns early, which is harmless.
+    fds.push_back({wake_.get(), POLLIN, 0});
+    int timeout_ms = busy ? 0 : 500;
+    if (::poll(fds.data(), fds.size(), timeout_ms) > 0 && (fds.back().revents & POLLIN)) {
+      std::uint64_t n;
+      (void)!::read(wake_.get(), &n, sizeof n);
+    }
+  }
+}
+
 void SshCommunicator::Disconnect() {
   std::lock_guard lock(mu_);
   session_.reset();
@@ -65,6 +117,7 @@ Result<Session*> SshCommunicator::Live(const CancelToken& cancel) {
   if (!opened) return std::unexpected(opened.error().error);
   session_ = std::move(*opened);
   ui::Log("ssh: {}: reconnected", session_->label());
+  WakePump();  // to serve the new session's tunnels
   return session_.get();
 }
 
@@ -74,13 +127,15 @@ Result<int> SshCommunicator::Run(const engine::RemoteCommand& cmd, const CancelT
   if (!live) return std::unexpected(live.error());
   Session& s = **live;
   IoPolicy policy = PolicyOf(config_, cancel);
-  Result<Channel> ch = StartExec(s, cmd.command, config_.pty);
+  Result<Channel> ch = StartExec(s, cmd.command, config_.pty, /*forward_agent=*/true);
   if (!ch) return std::unexpected(ch.error());
 
   LineSplitter out(cmd.on_stdout), err(cmd.on_stderr);
   char buf[32 * 1024];
   s.NoteActivity();
   for (;;) {
+    // Tunnels and the agent channels this command opens move meanwhile.
+    s.ServiceForwards(/*throttled=*/true);
     int n = ssh_channel_read_nonblocking(ch->get(), buf, sizeof buf, 0);
     if (n > 0) out.Feed(buf, static_cast<std::size_t>(n));
     int e = ssh_channel_read_nonblocking(ch->get(), buf, sizeof buf, 1);
@@ -96,7 +151,7 @@ Result<int> SshCommunicator::Run(const engine::RemoteCommand& cmd, const CancelT
       continue;
     }
     if (ssh_channel_is_eof(ch->get()) || ssh_channel_is_closed(ch->get())) break;
-    if (Result<void> w = s.WaitReadable(policy); !w) {
+    if (Result<void> w = s.WaitReadable(policy, ch->get()); !w) {
       out.Flush();
       err.Flush();
       if (cancel.cancelled()) {

@@ -27,7 +27,76 @@ int Int(const tmpl::DecodedConfig& c, std::string_view name, int fallback) {
   return v.is_number_integer() && v.get<int>() != 0 ? v.get<int>() : fallback;
 }
 
+std::optional<int> Port(std::string_view text) {
+  if (text.empty() || text.size() > 5) return std::nullopt;
+  int port = 0;
+  for (char ch : text) {
+    if (ch < '0' || ch > '9') return std::nullopt;
+    port = port * 10 + (ch - '0');
+  }
+  if (port < 1 || port > 65535) return std::nullopt;
+  return port;
+}
+
 }  // namespace
+
+std::expected<Tunnel, std::string> ParseTunnel(std::string_view spec) {
+  // Split on ':' outside brackets; "[::1]" is one field, without its brackets.
+  std::vector<std::string> fields(1);
+  for (std::size_t i = 0; i < spec.size(); ++i) {
+    char ch = spec[i];
+    if (ch == '[' && fields.back().empty()) {
+      std::size_t close = spec.find(']', i);
+      if (close == std::string_view::npos) return std::unexpected("'[' without a closing ']'");
+      fields.back() = std::string(spec.substr(i + 1, close - i - 1));
+      i = close;
+      if (i + 1 < spec.size() && spec[i + 1] != ':')
+        return std::unexpected(fmt::format("'{}' after ']' (expected ':')", spec[i + 1]));
+    } else if (ch == ':') {
+      fields.emplace_back();
+    } else {
+      fields.back() += ch;
+    }
+  }
+  if (fields.size() != 3 && fields.size() != 4)
+    return std::unexpected("expected [bind_address:]port:host:hostport");
+  Tunnel t{.spec = std::string(spec)};
+  std::size_t at = 0;
+  if (fields.size() == 4) t.bind_address = fields[at++];
+  std::optional<int> port = Port(fields[at]);
+  if (!port) return std::unexpected(fmt::format("'{}' is not a port (1-65535)", fields[at]));
+  t.port = *port;
+  t.host = fields[at + 1];
+  if (t.host.empty()) return std::unexpected("the host to connect to is empty");
+  std::optional<int> host_port = Port(fields[at + 2]);
+  if (!host_port) return std::unexpected(fmt::format("'{}' is not a port (1-65535)", fields[at + 2]));
+  t.host_port = *host_port;
+  return t;
+}
+
+std::expected<std::vector<Tunnel>, Diagnostics> ReadTunnels(const tmpl::DecodedConfig& c, std::string_view name) {
+  const bool local = name == "ssh_local_tunnels";
+  std::vector<Tunnel> tunnels;
+  Diagnostics errors;
+  std::vector<std::string> specs = c.Strings(name);
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    std::expected<Tunnel, std::string> t = ParseTunnel(specs[i]);
+    if (t) {
+      tunnels.push_back(std::move(*t));
+      continue;
+    }
+    // The entry's own place when the template wrote a list, else the option's.
+    std::string entry = fmt::format("{}[{}]", name, i);
+    errors.push_back(MakeError(
+        c.IsSet(entry) ? c.At(entry) : c.At(name), fmt::format("bad {} entry '{}': {}", name, specs[i], t.error()),
+        local ? "write it as OpenSSH's -L takes it: \"8080:localhost:80\" listens on localhost:8080 here and "
+                "reaches localhost:80 from the machine"
+              : "write it as OpenSSH's -R takes it: \"8080:localhost:80\" listens on localhost:8080 on the "
+                "machine and reaches localhost:80 from here"));
+  }
+  if (!errors.empty()) return std::unexpected(std::move(errors));
+  return tunnels;
+}
 
 Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
   Config config;
@@ -78,10 +147,12 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
                                        "keyboard-interactive prompts too)"));
     config.bastion = std::move(b);
   }
-  for (const char* unsupported : {"ssh_local_tunnels", "ssh_remote_tunnels"})
-    if (c.Given(unsupported))
-      return std::unexpected(MakeError(c.At(unsupported), fmt::format("kiln does not support {} yet", unsupported),
-                                       "remove it; provisioners reach the machine without tunnels"));
+  std::expected<std::vector<Tunnel>, Diagnostics> local = ReadTunnels(c, "ssh_local_tunnels");
+  if (!local) return std::unexpected(local.error().front());
+  config.local_tunnels = std::move(*local);
+  std::expected<std::vector<Tunnel>, Diagnostics> remote = ReadTunnels(c, "ssh_remote_tunnels");
+  if (!remote) return std::unexpected(remote.error().front());
+  config.remote_tunnels = std::move(*remote);
   if (c.Given("ssh_proxy_host"))
     return std::unexpected(MakeError(c.At("ssh_proxy_host"), "kiln does not support ssh_proxy_host (SOCKS) yet",
                                      "reach the machine through ssh_bastion_host instead"));

@@ -12,8 +12,10 @@
 #pragma once
 
 #include <chrono>
+#include <expected>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "template/schema.h"
@@ -41,6 +43,26 @@ struct Bastion {
   Credentials credentials;
 };
 
+// One ssh_local_tunnels or ssh_remote_tunnels entry, in OpenSSH's -L/-R
+// syntax "[bind_address:]port:host:hostport" (IPv6 addresses in brackets).
+// Local (-L): kiln listens on bind_address:port and the machine connects to
+// host:hostport. Remote (-R): the machine's sshd listens on bind_address:port
+// and kiln connects to host:hostport.
+struct Tunnel {
+  std::string spec;                        // as written, for messages
+  std::string bind_address = "localhost";  // "" or "*": every interface
+  int port = 0;
+  std::string host;
+  int host_port = 0;
+};
+
+// Parses one tunnel entry; the error says what is wrong with it
+// ("'8080' is not [bind_address:]port:host:hostport").
+std::expected<Tunnel, std::string> ParseTunnel(std::string_view spec);
+// The entries of `name` (ssh_local_tunnels or ssh_remote_tunnels) of a
+// decoded config; each malformed one is an error at its place in the template.
+std::expected<std::vector<Tunnel>, Diagnostics> ReadTunnels(const tmpl::DecodedConfig& decoded, std::string_view name);
+
 struct Config {
   std::string host;
   int port = 22;
@@ -53,7 +75,10 @@ struct Config {
   std::chrono::nanoseconds keep_alive_interval = std::chrono::seconds(5);  // 0: none
   std::chrono::nanoseconds read_write_timeout{0};  // 0: wait forever for data from the server
   bool pty = false;
+  // Unless set, commands get the agent at $SSH_AUTH_SOCK (when set) forwarded.
   bool disable_agent_forwarding = false;
+  std::vector<Tunnel> local_tunnels;   // listened on here while connected
+  std::vector<Tunnel> remote_tunnels;  // listened on by the machine while connected
   TransferMethod transfer = TransferMethod::kScp;
 };
 
@@ -62,7 +87,7 @@ struct Config {
 // the machine fill it later). ssh_bastion_* credentials fall back to the
 // ssh_private_key_file as in Packer; the bastion user defaults to ssh_username.
 // Fails, naming the option, for values kiln cannot honour: unparsable
-// durations, ssh_proxy_host, ssh_local_tunnels/ssh_remote_tunnels.
+// durations or tunnel entries, ssh_proxy_host.
 Result<Config> ReadConfig(const tmpl::DecodedConfig& decoded);
 
 // Registers every password and the key material (the files' contents, line

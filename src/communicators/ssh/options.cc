@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "communicators/ssh/config.h"
+
 namespace kiln::communicators::ssh {
 namespace {
 
@@ -32,6 +34,9 @@ void CheckSsh(const tmpl::DecodedConfig& c, Diagnostics& diags) {
     diags.push_back(MakeError(c.At("ssh_bastion_host"), "ssh_bastion_host is set without a way to log in to it",
                               "set ssh_bastion_password, ssh_bastion_private_key_file or "
                               "\"ssh_bastion_agent_auth\": true"));
+  for (const char* name : {"ssh_local_tunnels", "ssh_remote_tunnels"})
+    if (std::expected<std::vector<Tunnel>, Diagnostics> tunnels = ReadTunnels(c, name); !tunnels)
+      diags.insert(diags.end(), tunnels.error().begin(), tunnels.error().end());
   if (c.Given("ssh_bastion_host") && c.Given("ssh_proxy_host"))
     diags.push_back(MakeError(c.where, "only one of ssh_bastion_host or ssh_proxy_host may be set",
                               "connect either through an SSH bastion or through a SOCKS proxy, not both"));

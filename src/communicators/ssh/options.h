@@ -18,7 +18,9 @@ const tmpl::Schema& Options();
 
 // Packer's communicator checks: a known `communicator` type, ssh_username or
 // winrm_username for those types, known ssh_file_transfer_method and
-// temporary_key_pair_type values, and the ssh option combinations. Decode
+// temporary_key_pair_type values, well-formed ssh_local_tunnels and
+// ssh_remote_tunnels entries (each error at its place), and the ssh option
+// combinations. Decode
 // runs only the top schema's check, so each builder calls this from its own.
 void Check(const tmpl::DecodedConfig& config, Diagnostics& diags);
 

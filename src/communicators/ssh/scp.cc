@@ -70,7 +70,7 @@ struct Transfer {
       if (n == SSH_ERROR || e == SSH_ERROR) return std::unexpected(SshError(session, "reading"));
       if (n > 0 || e > 0) continue;
       if (ssh_channel_is_eof(channel.get()) || ssh_channel_is_closed(channel.get())) break;
-      if (Result<void> w = session.WaitReadable(policy); !w) return w;
+      if (Result<void> w = session.WaitReadable(policy, channel.get()); !w) return w;
     }
     int status = ssh_channel_get_exit_status(channel.get());
     if (status != 0) return std::unexpected(Fail(fmt::format("scp exited with status {}", status)));
@@ -183,9 +183,9 @@ Result<void> ReceiveBytes(Transfer& t, std::ostream& out, std::uint64_t size, co
     // Take what has arrived, up to `want`, without waiting for a full chunk.
     int n = ssh_channel_read_nonblocking(t.channel.get(), buf.data(), static_cast<uint32_t>(want), 0);
     if (n == SSH_ERROR) return std::unexpected(SshError(t.session, "reading"));
-    if (n == 0) {
+    if (n <= 0) {  // 0, or SSH_EOF
       if (ssh_channel_is_eof(t.channel.get())) return std::unexpected(t.Fail("the stream ended early"));
-      if (Result<void> w = t.session.WaitReadable(t.policy); !w) return w;
+      if (Result<void> w = t.session.WaitReadable(t.policy, t.channel.get()); !w) return w;
       continue;
     }
     t.session.NoteActivity();

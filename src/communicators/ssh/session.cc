@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "communicators/ssh/forward.h"
 #include "ui/output.h"
 
 namespace kiln::communicators::ssh {
@@ -180,6 +181,7 @@ std::expected<std::unique_ptr<Session>, ConnectFailure> Session::Open(const Conf
         ConnectAndLogin(config.host, config.port, config.credentials, connect_timeout, -1, target);
     if (!s) return std::unexpected(s.error());
     session->session_ = *s;
+    if (auto f = session->StartForwarding(config); !f) return std::unexpected(f.error());
     return session;
   }
 
@@ -209,10 +211,58 @@ std::expected<std::unique_ptr<Session>, ConnectFailure> Session::Open(const Conf
       ConnectAndLogin(config.host, config.port, config.credentials, connect_timeout, sv[0], session->label_);
   if (!s) return std::unexpected(s.error());  // ssh_free closed sv[0]
   session->session_ = *s;
+  if (auto f = session->StartForwarding(config); !f) return std::unexpected(f.error());
   return session;
 }
 
+std::expected<void, ConnectFailure> Session::StartForwarding(const Config& config) {
+  const char* sock = config.disable_agent_forwarding ? nullptr : std::getenv("SSH_AUTH_SOCK");
+  std::string agent = sock ? sock : "";
+  if (agent.empty() && config.local_tunnels.empty() && config.remote_tunnels.empty()) return {};
+  forwarder_ = std::make_unique<Forwarder>(session_, label_, config.local_tunnels, config.remote_tunnels, agent);
+  // The callbacks run inside libssh's packet handling, on the thread that
+  // holds the communicator's lock; they only hand the channel to forwarder_.
+  ssh_callbacks_init(&callbacks_);
+  callbacks_.userdata = this;
+  if (!agent.empty()) callbacks_.channel_open_request_auth_agent_function = OnAgentChannel;
+  ssh_set_callbacks(session_, &callbacks_);
+  if (!config.remote_tunnels.empty()) ssh_set_message_callback(session_, OnMessage, this);
+  if (Result<void> listening = forwarder_->Listen(); !listening) {
+    forwarder_.reset();
+    return std::unexpected(ConnectFailure{FailureKind::kFatal, listening.error()});
+  }
+  return {};
+}
+
+ssh_channel Session::OnAgentChannel(ssh_session, void* self) {
+  Forwarder* f = static_cast<Session*>(self)->forwarder_.get();
+  return f ? f->OnAgentChannel() : nullptr;
+}
+
+int Session::OnMessage(ssh_session, ssh_message msg, void* self) {
+  Forwarder* f = static_cast<Session*>(self)->forwarder_.get();
+  return f && f->OnForwardedChannel(msg) ? 0 : 1;  // 1: libssh gives the default answer (a refusal)
+}
+
+bool Session::forwards_agent() const { return forwarder_ && forwarder_->forwards_agent(); }
+
+void Session::ServiceForwards(bool throttled) {
+  if (!forwarder_ || broken_) return;
+  auto now = steady_clock::now();
+  if (throttled && now - last_service_ < std::chrono::milliseconds(10)) return;
+  last_service_ = now;
+  if (!forwarder_->Service()) broken_ = true;
+}
+
+bool Session::AppendPollFds(std::vector<pollfd>& fds) {
+  fds.push_back({ssh_get_fd(session_), POLLIN, 0});
+  if (!forwarder_) return false;
+  forwarder_->AppendPollFds(fds);
+  return forwarder_->HasBuffered();
+}
+
 Session::~Session() {
+  forwarder_.reset();     // its channels before the session that owns them
   FreeSession(session_);  // closes its end of the socketpair: the pump sees EOF
   stop_ = true;
   if (pump_.joinable()) pump_.join();
@@ -265,21 +315,30 @@ void Session::PumpBastion() {
   ::shutdown(pump_fd_, SHUT_RDWR);  // the target session sees the drop
 }
 
-Result<void> Session::WaitReadable(const IoPolicy& policy, std::chrono::milliseconds step) {
+Result<void> Session::WaitReadable(const IoPolicy& policy, ssh_channel channel, std::chrono::milliseconds step) {
   if (policy.cancel && policy.cancel->cancelled()) return std::unexpected(MakeError("cancelled"));
   if (!alive()) {
     broken_ = true;
     return std::unexpected(MakeError(fmt::format("ssh: {}: the connection dropped", label_)));
   }
-  pollfd fd{ssh_get_fd(session_), POLLIN, 0};
-  int r = ::poll(&fd, 1, static_cast<int>(step.count()));
+  std::vector<pollfd> fds;
+  bool busy = false;
+  if (forwarder_) {
+    // Serving the tunnels reads from the session: what it read for the
+    // caller's channel is in libssh's buffers now, not on the socket.
+    ServiceForwards();
+    if (channel && (ssh_channel_poll(channel, 0) != 0 || ssh_channel_poll(channel, 1) != 0)) return {};
+  }
+  busy = AppendPollFds(fds);
+  int r = ::poll(fds.data(), fds.size(), busy ? 0 : static_cast<int>(step.count()));
   auto now = steady_clock::now();
-  if (r > 0) {
+  if (r > 0 && fds[0].revents != 0) {
     // The caller's next libssh read decides whether the bytes were data;
     // any bytes (a keep-alive reply too) show the server is there.
     last_activity_ = now;
     return {};
   }
+  if (r > 0 || busy) ServiceForwards();  // a tunnel's socket is ready
   if (policy.read_write_timeout.count() > 0 && now - last_activity_ > policy.read_write_timeout) {
     broken_ = true;
     return std::unexpected(MakeError(fmt::format("ssh: {}: no data from the server for {}s", label_,
@@ -306,13 +365,17 @@ Error SshError(Session& session, std::string_view what) {
   return MakeError(fmt::format("ssh: {}: {}: {}", session.label(), what, ssh_get_error(session.get())));
 }
 
-Result<Channel> StartExec(Session& session, const std::string& command, bool pty) {
+Result<Channel> StartExec(Session& session, const std::string& command, bool pty, bool forward_agent) {
   Channel ch(ssh_channel_new(session.get()));
   if (!ch.get()) return std::unexpected(SshError(session, "cannot create a channel"));
   if (ssh_channel_open_session(ch.get()) != SSH_OK) {
     session.MarkBroken();  // a live server always grants a session channel
     return std::unexpected(SshError(session, "cannot open a session"));
   }
+  // The server answers nothing (want-reply is off): one that refuses
+  // (AllowAgentForwarding no) just runs the command without an agent.
+  if (forward_agent && session.forwards_agent() && ssh_channel_request_auth_agent(ch.get()) != SSH_OK)
+    ui::Log("ssh: {}: cannot request agent forwarding: {}", session.label(), ssh_get_error(session.get()));
   if (pty && ssh_channel_request_pty_size(ch.get(), "xterm", 80, 40) != SSH_OK)
     return std::unexpected(SshError(session, "cannot allocate a pty"));
   if (ssh_channel_request_exec(ch.get(), command.c_str()) != SSH_OK)
@@ -325,6 +388,7 @@ Result<void> ReadExact(Session& session, ssh_channel channel, char* buf, std::si
                        std::string* stderr_text) {
   char errbuf[4096];
   while (n > 0) {
+    session.ServiceForwards(/*throttled=*/true);
     int r = ssh_channel_read_nonblocking(channel, buf, static_cast<uint32_t>(n), 0);
     if (r == SSH_ERROR) return std::unexpected(SshError(session, "reading"));
     int e = ssh_channel_read_nonblocking(channel, errbuf, sizeof errbuf, 1);
@@ -339,13 +403,14 @@ Result<void> ReadExact(Session& session, ssh_channel channel, char* buf, std::si
     if (ssh_channel_is_eof(channel) || ssh_channel_is_closed(channel))
       return std::unexpected(MakeError(fmt::format("ssh: {}: the remote end closed the stream early", session.label()),
                                        stderr_text ? *stderr_text : std::string()));
-    if (Result<void> w = session.WaitReadable(policy); !w) return w;
+    if (Result<void> w = session.WaitReadable(policy, channel); !w) return w;
   }
   return {};
 }
 
 Result<void> WriteAll(Session& session, ssh_channel channel, std::string_view data) {
   while (!data.empty()) {
+    session.ServiceForwards(/*throttled=*/true);
     int w = ssh_channel_write(channel, data.data(), static_cast<uint32_t>(data.size()));
     if (w == SSH_ERROR || w < 0) return std::unexpected(SshError(session, "writing"));
     data.remove_prefix(static_cast<std::size_t>(w));

@@ -1,13 +1,17 @@
 // One logged-in SSH connection (libssh), optionally through a bastion: the
 // bastion's session carries a direct-tcpip channel to the target, and a pump
 // thread moves bytes between that channel and a socketpair the target
-// session uses as its socket. Move-free owner: the destructor disconnects
-// both and joins the pump.
+// session uses as its socket. With tunnels or agent forwarding configured,
+// a Forwarder (forward.h) serves them on the target session. Move-free
+// owner: the destructor closes the tunnels, disconnects both sessions and
+// joins the pump.
 //
 // Not thread-safe: the SshCommunicator serialises calls.
 #pragma once
 
+#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
+#include <poll.h>
 
 #include <atomic>
 #include <chrono>
@@ -17,11 +21,14 @@
 #include <string_view>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "communicators/ssh/config.h"
 #include "util/cancel.h"
 
 namespace kiln::communicators::ssh {
+
+class Forwarder;
 
 // Why a connection attempt failed: the server could not be reached (retry
 // until ssh_timeout), it refused the login (counts as a handshake attempt),
@@ -41,7 +48,9 @@ struct IoPolicy {
 
 class Session {
  public:
-  // Connects (TCP connect timeout `connect_timeout`) and logs in.
+  // Connects (TCP connect timeout `connect_timeout`), logs in and sets up
+  // config's tunnels and agent forwarding (a tunnel that cannot listen is a
+  // kFatal failure).
   static std::expected<std::unique_ptr<Session>, ConnectFailure> Open(const Config& config,
                                                                       std::chrono::seconds connect_timeout);
   ~Session();
@@ -55,16 +64,34 @@ class Session {
   // "kilntest@127.0.0.1:2222" (with " via bastion host:port").
   const std::string& label() const { return label_; }
 
-  // Waits until the socket has data (or `step` passes). Sends keep-alives
-  // every policy.keep_alive_interval, and fails when nothing arrived for
+  // Waits until the socket has data (or `step` passes), serving the
+  // tunnels meanwhile; returns at once when libssh already holds data or EOF
+  // for `channel` (the one the caller reads). Sends keep-alives every
+  // policy.keep_alive_interval, and fails when nothing arrived for
   // policy.read_write_timeout, the connection dropped or the token tripped.
-  Result<void> WaitReadable(const IoPolicy& policy, std::chrono::milliseconds step = std::chrono::milliseconds(200));
+  Result<void> WaitReadable(const IoPolicy& policy, ssh_channel channel = nullptr,
+                            std::chrono::milliseconds step = std::chrono::milliseconds(200));
   // Any bytes arrived: resets the read_write_timeout clock.
   void NoteActivity() { last_activity_ = std::chrono::steady_clock::now(); }
+
+  // Commands should ask for agent forwarding (ssh_disable_agent_forwarding
+  // unset and SSH_AUTH_SOCK set).
+  bool forwards_agent() const;
+  // One non-blocking pass over the tunnels and agent channels (no-op
+  // without them); `throttled` skips it when the last pass was under 10 ms
+  // ago, for busy read and write loops. Marks the session broken when the
+  // connection dropped.
+  void ServiceForwards(bool throttled = false);
+  // The idle pump's wait: what to poll (the session's socket first) and
+  // whether there is work already (poll without sleeping).
+  bool AppendPollFds(std::vector<pollfd>& fds);
 
  private:
   Session() = default;
   void PumpBastion();
+  std::expected<void, ConnectFailure> StartForwarding(const Config& config);
+  static ssh_channel OnAgentChannel(ssh_session session, void* self);
+  static int OnMessage(ssh_session session, ssh_message msg, void* self);
 
   ssh_session session_ = nullptr;
   ssh_session bastion_ = nullptr;
@@ -76,6 +103,10 @@ class Session {
   std::string label_;
   std::chrono::steady_clock::time_point last_activity_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point last_keep_alive_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point last_service_{};
+  // Registered with session_ (libssh keeps the pointer); routes to forwarder_.
+  ssh_callbacks_struct callbacks_{};
+  std::unique_ptr<Forwarder> forwarder_;  // null without tunnels and agent forwarding
 };
 
 // A channel owner: closes and frees on destruction.
@@ -96,8 +127,9 @@ class Channel {
   ssh_channel c_;
 };
 
-// Opens a session channel and starts `command` in it (with a pty if asked).
-Result<Channel> StartExec(Session& session, const std::string& command, bool pty);
+// Opens a session channel and starts `command` in it (with a pty if asked,
+// and the agent forwarded when `forward_agent` and the session forwards it).
+Result<Channel> StartExec(Session& session, const std::string& command, bool pty, bool forward_agent = false);
 
 // Reads exactly `n` bytes of the channel's stdout, waiting as `policy` says.
 // stderr output is appended to `*stderr_text` (may be null: dropped).

@@ -84,6 +84,7 @@ Result<void> WriteStream(Session& session, sftp_session s, const std::string& re
     left -= got;
     progress.Add(got);
     session.NoteActivity();
+    session.ServiceForwards(/*throttled=*/true);
   }
   return {};
 }
@@ -107,6 +108,7 @@ Result<void> ReadStream(Session& session, sftp_session s, const std::string& rem
     if (!out) return std::unexpected(MakeError(fmt::format("sftp {}: cannot write the local copy", remote)));
     progress.Add(static_cast<std::uint64_t>(n));
     session.NoteActivity();
+    session.ServiceForwards(/*throttled=*/true);
   }
   return {};
 }
