@@ -77,6 +77,21 @@ class MotoWorld {
     return out;
   }
 
+  // Creates a Secrets Manager secret in `region` (tests/fixtures/aws/put_secret.py);
+  // `value` is the SecretString, or the SecretBinary's bytes when `binary`.
+  void PutSecret(const std::string& name, const std::string& value, bool binary = false,
+                 const std::string& region = "us-east-1") {
+    auto quote = [](const std::string& s) {
+      std::string q = "'";
+      for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      return q + "'";
+    };
+    ShellResult r = Sh("env " + ClientEnv() + " " + python() + " " KILN_FIXTURES_DIR "/aws/put_secret.py " +
+                       endpoint() + " " + region + " " + quote(name) + " " + quote(value) + (binary ? " --binary" : ""));
+    std::filesystem::remove(actions_log());  // the set-up is not the client's
+    if (r.status != 0) ADD_FAILURE() << "put_secret.py " << name << ": " << r.output;
+  }
+
   // What moto holds, per region (tests/fixtures/aws/list_resources.py).
   nlohmann::json Resources(const std::vector<std::string>& regions = {"us-east-1", "us-west-2"}) {
     std::string cmd = "env " + ClientEnv() + " " + python() + " " KILN_FIXTURES_DIR

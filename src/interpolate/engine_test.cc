@@ -144,11 +144,16 @@ TEST_F(EngineTest, SplitErrors) {
             ":1:9: wrong type for value; expected string; got int");
 }
 
-TEST_F(EngineTest, RemoteServicesAreNotAvailable) {
+TEST_F(EngineTest, RemoteServicesOnlyInVariableDefaults) {
   EXPECT_EQ(Fails("{{consul_key `a/b`}}"),
             ":1:3: error calling consul_key: consul_key is only allowed in variable defaults");
   EXPECT_EQ(Fails("{{vault `/secret/x` `k`}}"),
             ":1:3: error calling vault: vault is only allowed in variable defaults");
+  EXPECT_EQ(Fails("{{aws_secretsmanager `db` `pw`}}"),
+            ":1:3: error calling aws_secretsmanager: aws_secretsmanager is only allowed in variable defaults");
+  EXPECT_EQ(Fails("{{aws_secretsmanager_raw `db`}}"),
+            ":1:3: error calling aws_secretsmanager_raw: aws_secretsmanager_raw is only allowed in variable "
+            "defaults");
   ctx_.env_allowed = true;
   EXPECT_EQ(Fails("{{consul_key `a/b`}}"),
             ":1:3: error calling consul_key: could not read key \"a/b\": "
@@ -158,10 +163,11 @@ TEST_F(EngineTest, RemoteServicesAreNotAvailable) {
             ":1:3: error calling vault: could not read key \"k\" at path "
             "\"/secret/x\": Vault is not configured "
             "(kiln has no Vault client)");
-  EXPECT_EQ(Fails("{{aws_secretsmanager `db` `pw`}}"),
-            ":1:3: error calling aws_secretsmanager: could not read secret "
-            "\"db\": AWS Secrets Manager is not "
-            "configured (kiln has no AWS Secrets Manager client)");
+  // The secrets themselves are read in tests/aws_secrets_test.cc (moto).
+  EXPECT_EQ(Fails("{{aws_secretsmanager ``}}"),
+            ":1:3: error calling aws_secretsmanager: a secret name must be given");
+  EXPECT_EQ(Fails("{{aws_secretsmanager `a` `b` `c`}}"),
+            ":1:3: error calling aws_secretsmanager: aws_secretsmanager takes a secret name and, optionally, a key");
   EXPECT_EQ(
       Fails("{{aws_secretsmanager}}"),
       ":1:3: error calling aws_secretsmanager: secret name must be provided");

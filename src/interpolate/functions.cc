@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <random>
 
+#include "clients/aws/secret_lookup.h"
 #include "interpolate/engine.h"
 #include "interpolate/go_fmt.h"
 #include "interpolate/go_time_format.h"
@@ -367,18 +368,23 @@ FuncResult Vault(Args a, Ctx ctx) {
       ctx, "Vault", "vault is only allowed in variable defaults",
       fmt::format("key \"{}\" at path \"{}\"", Str(a[1]), Str(a[0])));
 }
+// Packer reads AWS secrets only in variable defaults, as {{env}}.
 constexpr std::string_view kAwsNotHere =
     "aws_secretsmanager is only allowed in variable defaults";
+FuncResult AwsSecretResult(Result<std::string> r) {
+  if (!r) return Fail(r.error().Message());
+  return std::move(*r);
+}
 FuncResult AwsSecret(Args a, Ctx ctx) {
+  if (!ctx.env_allowed) return Fail(std::string(kAwsNotHere));
   if (a.empty()) return Fail("secret name must be provided");
   if (a.size() > 2)
     return Fail("aws_secretsmanager takes a secret name and, optionally, a key");
-  return Unreachable(ctx, "AWS Secrets Manager", kAwsNotHere,
-                     fmt::format("secret \"{}\"", Str(a[0])));
+  return AwsSecretResult(clients::aws::ReadTemplateSecret(Str(a[0]), a.size() == 2 ? Str(a[1]) : std::string()));
 }
 FuncResult AwsSecretRaw(Args a, Ctx ctx) {
-  return Unreachable(ctx, "AWS Secrets Manager", kAwsNotHere,
-                     fmt::format("secret \"{}\"", Str(a[0])));
+  if (!ctx.env_allowed) return Fail("aws_secretsmanager_raw is only allowed in variable defaults");
+  return AwsSecretResult(clients::aws::ReadTemplateSecret(Str(a[0]), std::nullopt));
 }
 FuncResult Sed(Args, Ctx) {
   return Fail("sed is deprecated and no longer available: use replace or replace_all");

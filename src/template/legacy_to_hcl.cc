@@ -175,6 +175,8 @@ struct Translator {
       return fmt::format("{}({})", fn, a[0]);
     if ((fn == "vault" || fn == "aws_secretsmanager") && n(2))
       return fmt::format("{}({}, {})", fn, a[0], a[1]);
+    if (fn == "aws_secretsmanager" && n(1)) return fmt::format("aws_secretsmanager({}, null)", a[0]);
+    if (fn == "aws_secretsmanager_raw" && n(1)) return fmt::format("aws_secretsmanager_raw({})", a[0]);
     if (fn == "split" && n(3)) return fmt::format("element(split({}, {}), {})", a[1], a[0], a[2]);
     if (fn == "replace_all" && n(3)) return fmt::format("replace({}, {}, {})", a[2], a[0], a[1]);
     return std::nullopt;

@@ -27,6 +27,15 @@ TEST(LegacyToHcl, VariablesSortedWithSensitiveAndRequired) {
   EXPECT_LT(out.find("variable \"a\""), out.find("variable \"b\""));
 }
 
+TEST(LegacyToHcl, SecretFunctionsInVariablesBecomeLocals) {
+  std::string out = Upgrade(R"({"variables": {"a": "{{aws_secretsmanager `db` `pw`}}",
+    "b": "{{aws_secretsmanager `tok`}}", "c": "{{aws_secretsmanager_raw `db`}}"},
+    "builders": [{"type": "null", "communicator": "none"}]})");
+  EXPECT_TRUE(Has(out, "a = \"${aws_secretsmanager(\"db\", \"pw\")}\"")) << out;
+  EXPECT_TRUE(Has(out, "b = \"${aws_secretsmanager(\"tok\", null)}\"")) << out;
+  EXPECT_TRUE(Has(out, "c = \"${aws_secretsmanager_raw(\"db\")}\"")) << out;
+}
+
 TEST(LegacyToHcl, SourcesTypedBySchema) {
   std::string out = Upgrade(R"({"variables": {"p": "true"}, "builders": [{"type": "docker", "image": "debian",
     "commit": "true", "pull": "{{user `p`}}", "changes": "LABEL a=b", "volumes": {"/tmp": "/x"},

@@ -128,9 +128,8 @@ Result<Credentials> ResolveCredentials(const CredentialOptions& o, const CancelT
     return *c;
 
   std::string tried = fmt::format(
-      "looked in the template (access_key/secret_key), the environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), "
-      "{} and {} (profile \"{}\")",
-      cred_path, ConfigPath(), profile);
+      "looked in {}the environment (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), {} and {} (profile \"{}\")",
+      o.template_keys ? "the template (access_key/secret_key), " : "", cred_path, ConfigPath(), profile);
   if (!o.skip_metadata_api_check && Env("AWS_EC2_METADATA_DISABLED") != "true") {
     Result<Credentials> imds = FromInstanceMetadata(cancel);
     if (imds) return imds;

@@ -21,6 +21,9 @@ struct CredentialOptions {
   std::string profile;
   std::string shared_credentials_file;
   bool skip_metadata_api_check = false;
+  // False where there is no template to give keys (aws_secretsmanager): the
+  // "no credentials" message then leaves the template out.
+  bool template_keys = true;
 };
 
 // The first source that has a key; an error listing what was tried when none

@@ -14,13 +14,6 @@ namespace {
 
 constexpr std::chrono::milliseconds kMaxBackoff{20000};
 
-std::string HostOf(const std::string& url) {
-  size_t start = url.find("://");
-  start = start == std::string::npos ? 0 : start + 3;
-  size_t end = url.find('/', start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 ApiError ParseError(std::string_view action, long status, const std::string& body) {
   ApiError e{.action = std::string(action), .status = status};
   pugi::xml_document doc;
@@ -68,11 +61,8 @@ Ec2Client Ec2Client::ForRegion(std::string region) const {
 }
 
 std::string Ec2Client::Url() const {
-  std::string e = options_.endpoint;
-  if (e.empty()) return fmt::format("https://ec2.{}.amazonaws.com/", options_.region);
-  if (e.find("://") == std::string::npos) e = "https://" + e;
-  if (e.find('/', e.find("://") + 3) == std::string::npos) e += "/";
-  return e;
+  if (options_.endpoint.empty()) return fmt::format("https://ec2.{}.amazonaws.com/", options_.region);
+  return EndpointUrl(options_.endpoint);
 }
 
 // application/x-www-form-urlencoded as the SDKs write it (Go's
@@ -110,8 +100,7 @@ ApiResult<Xml> Ec2Client::Call(std::string_view action, const Params& params, co
                     {"Host", HostOf(url)}},
         .body = body,
     };
-    size_t q = url.find('/', url.find("://") + 3);
-    if (q != std::string::npos) req.path = UriDecode(url.substr(q));
+    req.path = PathOf(url);
     SigningParams sp{.region = options_.region,
                      .service = "ec2",
                      .time = options_.now ? options_.now() : std::time(nullptr)};

@@ -1,5 +1,7 @@
 #include "clients/aws/http.h"
 
+#include "clients/aws/sigv4.h"
+
 #include <curl/curl.h>
 #include <fmt/format.h>
 
@@ -63,6 +65,25 @@ Result<HttpReply> Send(const HttpCall& call, const CancelToken& cancel) {
         MakeError(fmt::format("{} {}", call.method, call.url), errbuf[0] ? std::string(errbuf) : curl_easy_strerror(rc)));
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &reply.status);
   return reply;
+}
+
+std::string EndpointUrl(std::string e) {
+  if (e.find("://") == std::string::npos) e = "https://" + e;
+  if (e.find('/', e.find("://") + 3) == std::string::npos) e += "/";
+  return e;
+}
+
+std::string HostOf(const std::string& url) {
+  size_t start = url.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  size_t end = url.find('/', start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string PathOf(const std::string& url) {
+  size_t start = url.find("://");
+  size_t slash = url.find('/', start == std::string::npos ? 0 : start + 3);
+  return slash == std::string::npos ? "/" : UriDecode(url.substr(slash));
 }
 
 }  // namespace kiln::clients::aws

@@ -1,5 +1,5 @@
-// One HTTP request with libcurl, for the AWS Query APIs: a form body in, a
-// status and an XML body out. A new connection per call keeps the client
+// One HTTP request with libcurl, for the AWS APIs: a body in (a form for the
+// Query APIs, JSON for the JSON ones), a status and a body out. A new connection per call keeps the client
 // thread-safe; cancellation is noticed within a second.
 #pragma once
 
@@ -29,5 +29,13 @@ struct HttpCall {
 // Errors: no connection, timeout, or "cancelled". An HTTP error status is
 // not an Error: it is in the reply.
 Result<HttpReply> Send(const HttpCall& call, const CancelToken& cancel);
+
+// A configured endpoint as a URL: "http://127.0.0.1:5000" stays http,
+// "ec2.example.com" gets https; a bare host gets the path "/".
+std::string EndpointUrl(std::string endpoint);
+// "host:port" of a URL, for the Host header.
+std::string HostOf(const std::string& url);
+// The decoded path of a URL ("/" when it has none), as SigV4 signs it.
+std::string PathOf(const std::string& url);
 
 }  // namespace kiln::clients::aws

@@ -1,12 +1,14 @@
 // Functions that read a remote service: vault (VAULT_ADDR, VAULT_TOKEN),
 // consul_key (CONSUL_HTTP_ADDR, CONSUL_HTTP_TOKEN), aws_secretsmanager and
-// aws_secretsmanager_raw. When the service cannot be reached the call fails
-// with an error saying which address was tried and why.
+// aws_secretsmanager_raw (the AWS environment: clients/aws/secret_lookup.h).
+// When the service cannot be reached the call fails with an error saying
+// which address was tried and why.
 #include <cstdlib>
 
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include "clients/aws/secret_lookup.h"
 #include "hcl/functions/internal.h"
 #include "hcl/value_json.h"
 
@@ -89,14 +91,21 @@ FunctionResult ConsulKey(const std::vector<Value>& a) {
   return Value::String(r->body);
 }
 
-FunctionResult AwsSecrets(const std::vector<Value>& a) {
-  (void)a;
-  const char* region = std::getenv("AWS_REGION");
-  if (!region) region = std::getenv("AWS_DEFAULT_REGION");
-  return FuncErr(-1, fmt::format("could not reach AWS Secrets Manager{}: kiln reads secrets only "
-                                 "through the AWS client of the build, which is not available "
-                                 "while evaluating this template; pass the secret with -var instead",
-                                 region ? fmt::format(" in {}", region) : std::string()));
+// Packer's aws_secretsmanager: a null or empty key means "the only key, or
+// the plain text". Usable anywhere, as in Packer (locals, inline).
+FunctionResult AwsSecret(const std::vector<Value>& a) {
+  if (a[0].AsString().empty()) return FuncErr(0, "a secret name must be given");
+  std::string key = a[1].is_null() ? std::string() : a[1].AsString();
+  Result<std::string> v = clients::aws::ReadTemplateSecret(a[0].AsString(), key);
+  if (!v) return FuncErr(-1, v.error().Message());
+  return Value::String(std::move(*v));
+}
+
+FunctionResult AwsSecretRaw(const std::vector<Value>& a) {
+  if (a[0].AsString().empty()) return FuncErr(0, "a secret name must be given");
+  Result<std::string> v = clients::aws::ReadTemplateSecret(a[0].AsString(), std::nullopt);
+  if (!v) return FuncErr(-1, v.error().Message());
+  return Value::String(std::move(*v));
 }
 
 }  // namespace
@@ -104,8 +113,8 @@ FunctionResult AwsSecrets(const std::vector<Value>& a) {
 void AddRemote(FunctionMap& m) {
   m["vault"] = Fn({P("path", kStr), P("key", kStr)}, Vault, kStr);
   m["consul_key"] = Fn({P("key", kStr)}, ConsulKey, kStr);
-  m["aws_secretsmanager"] = Fn({P("name", kStr), P("key", kStr)}, AwsSecrets, kStr);
-  m["aws_secretsmanager_raw"] = Fn({P("name", kStr)}, AwsSecrets, kStr);
+  m["aws_secretsmanager"] = Fn({P("name", kStr), PNull("key", kStr)}, AwsSecret, kStr);
+  m["aws_secretsmanager_raw"] = Fn({P("name", kStr)}, AwsSecretRaw, kStr);
 }
 
 }  // namespace kiln::hcl::functions
