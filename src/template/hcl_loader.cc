@@ -646,16 +646,38 @@ class Loader {
     return true;
   }
 
+  // `base` with `local` narrowed to the locals `refs` name, so that n locals
+  // evaluate in linear time instead of each rebuilding every local. An
+  // expression that uses `local` whole or names an unknown local sees them
+  // all (and the error's suggestions with them).
+  hcl::EvalContext ScopeFor(const std::vector<hcl::Traversal>& refs, const hcl::EvalContext& base) const {
+    hcl::EvalContext ctx = base;
+    std::map<std::string, Value> named;
+    for (const hcl::Traversal& r : refs) {
+      if (hcl::TraversalRootName(r) != "local") continue;
+      auto it = r.size() >= 2 ? locals_.find(r[1].name) : locals_.end();
+      if (it == locals_.end()) {
+        ctx.variables["local"] = Value::Object(locals_);
+        return ctx;
+      }
+      named.insert(*it);
+    }
+    ctx.variables["local"] = Value::Object(std::move(named));
+    return ctx;
+  }
+
   void EvaluateLocalsAndData() {
     std::vector<bool> local_done(local_decls_.size()), data_done(data_decls_.size());
+    hcl::EvalContext base = BaseContext();  // rebuilt when a data source is done
     bool progress = true;
     while (progress) {
       progress = false;
       for (std::size_t i = 0; i < local_decls_.size(); ++i) {
         if (local_done[i]) continue;
         const LocalDecl& l = local_decls_[i];
-        if (!Ready(l.expr->Variables())) continue;
-        hcl::EvalContext ctx = BaseContext();
+        std::vector<hcl::Traversal> refs = l.expr->Variables();
+        if (!Ready(refs)) continue;
+        hcl::EvalContext ctx = ScopeFor(refs, base);
         Value v = l.expr->Evaluate(&ctx, diags_);
         locals_[l.name] = l.sensitive ? v.Marked() : v;
         local_done[i] = true;
@@ -672,10 +694,11 @@ class Loader {
           for (hcl::Traversal& t : a.expr->Variables()) refs.push_back(std::move(t));
         if (!Ready(refs)) continue;
         diags_.insert(diags_.end(), local_diags.begin(), local_diags.end());
-        hcl::EvalContext ctx = BaseContext();
+        hcl::EvalContext ctx = ScopeFor(refs, base);
         Value input = Value::Null();
         if (auto it = c.attributes.find("input"); it != c.attributes.end()) input = it->second.expr->Evaluate(&ctx, diags_);
         data_[d.type][d.name] = Value::Object({{"input", input}, {"output", input}});
+        base = BaseContext();
         data_done[i] = true;
         progress = true;
       }
