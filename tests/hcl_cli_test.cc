@@ -186,9 +186,33 @@ TEST_F(HclCli, ConsoleEvaluatesLinesFromStdin) {
   EXPECT_EQ(r.out.substr(0, r.out.find("[")), "hello\nHELLO\n3\n") << r.out;
   EXPECT_EQ(r.out.find("s3cr3t-pw"), std::string::npos) << r.out;
   Write("bad.txt", "nope.x\n");
-  r = KilnWithInput("console", "bad.txt");
+  r = KilnWithInput("console -config-type=hcl2", "bad.txt");
   EXPECT_EQ(r.exit_code, 1) << r.all();
   EXPECT_NE(r.err.find("nope"), std::string::npos) << r.err;
+}
+
+// As Packer's: a JSON template, or no template, means legacy {{ }} lines.
+TEST_F(HclCli, ConsoleRendersLegacyTemplatesForJson) {
+  Write("t.json", R"({
+  "variables": {"greeting": "hello", "password": "s3cr3t-pw", "derived": "{{user `greeting`}}-x"},
+  "sensitive-variables": ["password"],
+  "builders": [{"type": "null", "communicator": "none"}]
+})");
+  Write("in.txt", "{{user `greeting`}}\n{{upper (user `derived`)}}\n{{user `password`}}\nplain text\n");
+  RunResult r = KilnWithInput("console -var greeting=hi t.json", "in.txt");
+  EXPECT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_EQ(r.out.find("s3cr3t-pw"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out, "hi\nHI-X\n<sensitive>\nplain text\n") << r.all();
+
+  Write("plain.txt", "{{user `a`}}\n{{lower `ABC`}}\nupper(\"a\")\n{{build_name}}\n");
+  r = KilnWithInput("console -var a=1", "plain.txt");
+  EXPECT_EQ(r.exit_code, 1) << r.all();  // build_name has no build here
+  EXPECT_EQ(r.out, "1\nabc\nupper(\"a\")\n") << r.all();
+  EXPECT_NE(r.err.find("build_name not available"), std::string::npos) << r.err;
+
+  r = KilnWithInput("console -config-type=yaml", "plain.txt");
+  EXPECT_EQ(r.exit_code, 1) << r.all();
+  EXPECT_NE(r.err.find("-config-type must be \"json\" or \"hcl2\""), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -1,13 +1,18 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <filesystem>
+#include <functional>
 #include <iostream>
+#include <optional>
 
 #include "cli/command.h"
 #include "cli/template_args.h"
 #include "hcl/eval.h"
 #include "hcl/parser.h"
+#include "interpolate/engine.h"
 #include "template/hcl_loader.h"
+#include "template/variables.h"
 #include "ui/diagnostics.h"
 
 namespace kiln::cli {
@@ -16,11 +21,15 @@ namespace {
 
 constexpr std::string_view kUsage =
     "Usage: kiln console [options] [TEMPLATE]\n\n"
-    "  Evaluates HCL2 expressions, one per line, read from standard input,\n"
-    "  in the scope of TEMPLATE (a .pkr.hcl file or a directory): var.*,\n"
-    "  local.*, data.*, path.*, packer.version and the functions. Without a\n"
-    "  template only functions, path and packer are available. Type 'exit'\n"
-    "  to leave.\n";
+    "  Evaluates one line at a time from standard input. With an HCL2\n"
+    "  TEMPLATE (.pkr.hcl, .pkr.json or a directory), or -config-type=hcl2,\n"
+    "  lines are HCL2 expressions over var.*, local.*, data.*, path.*,\n"
+    "  packer.version and the functions. With a JSON template, or no template\n"
+    "  (as Packer), lines are legacy templates: {{user `name`}}, {{timestamp}},\n"
+    "  {{upper `x`}}... Type 'exit' to leave.\n";
+
+// One console line in, its value (or the error to show) out.
+using LineEvaluator = std::function<Result<std::string>(const std::string& line, int line_number)>;
 
 // Values as Packer's console shows them: a string bare, others in HCL syntax.
 std::string Printable(const hcl::Value& v) {
@@ -28,38 +37,83 @@ std::string Printable(const hcl::Value& v) {
   return v.UnmarkedDeep().DebugString();
 }
 
+// HCL2: each line is an expression in the template's scope.
+std::optional<LineEvaluator> HclEvaluator(const std::optional<std::string>& path, const TemplateArgs& targs,
+                                          ui::Ui& ui) {
+  std::shared_ptr<const hcl::EvalContext> ctx = tmpl::EmptyTemplateContext();
+  if (path) {
+    Diagnostics diags;
+    tmpl::HclLoadOptions options;
+    options.vars = targs.vars;
+    tmpl::HclLoaded hcl = tmpl::LoadHclTemplate(*path, options, diags);
+    for (const std::string& secret : hcl.vars.secrets) ui.output().AddSecret(secret);
+    if (!hcl.context) {
+      ReportDiagnostics(diags, ui);
+      return std::nullopt;
+    }
+    ctx = hcl.context;
+  }
+  return [ctx](const std::string& line, int n) -> Result<std::string> {
+    Diagnostics diags;
+    hcl::ExprPtr expr = hcl::ParseExpression(line, "<console-input>", diags, {.line = n, .column = 1, .byte = 0});
+    hcl::Value v;
+    if (expr && !HasErrors(diags)) v = expr->Evaluate(ctx.get(), diags);
+    for (const Error& e : diags)
+      if (!e.warning) return std::unexpected(e);
+    return Printable(v);
+  };
+}
+
+// JSON: each line is a legacy template rendered with the template's
+// variables (or, without a template, the -var and -var-file values).
+std::optional<LineEvaluator> JsonEvaluator(const std::optional<std::string>& path, const TemplateArgs& targs,
+                                           ui::Ui& ui) {
+  interpolate::Context ctx;
+  if (path) {
+    LoadedTemplate loaded = LoadTemplate(*path, targs, LoadStage::kVariables, ui.output());
+    if (ReportDiagnostics(loaded.diags, ui)) return std::nullopt;
+    ctx = loaded.context;
+    ctx.user_vars = loaded.vars.values;
+  } else {
+    for (const std::string& file : targs.vars.var_files) {
+      Result<std::map<std::string, std::string>> values = tmpl::ReadVarFile(file);
+      if (!values) {
+        ReportDiagnostics({values.error()}, ui);
+        return std::nullopt;
+      }
+      for (const auto& [name, value] : *values) ctx.user_vars[name] = value;
+    }
+    for (const auto& [name, value] : targs.vars.vars) ctx.user_vars[name] = value;
+    std::error_code ec;
+    ctx.start_time = std::chrono::system_clock::now();
+    ctx.pwd = std::filesystem::current_path(ec).string();
+    ctx.packer_version = std::string(tmpl::kPackerCompatVersion);
+  }
+  return [ctx](const std::string& line, int) { return interpolate::Render(line, ctx); };
+}
+
 }  // namespace
 
 int RunConsole(std::span<const std::string> args, const GlobalOptions& global) {
   TemplateArgs targs;
+  std::string config_type;
   FlagSet flags("console");
   AddVariableFlags(flags, targs);
+  flags.String("config-type", &config_type,
+               "Without a template: \"json\" (legacy {{ }} templates, the default) or \"hcl2\" (expressions).");
   Result<std::vector<std::string>> rest = flags.Parse(args);
   ui::Ui ui = MakeUi(global.machine_readable);
   if (!rest) return UsageError(ui, rest.error(), kUsage, flags);
   if (rest->size() > 1) return UsageError(ui, MakeError("console expects at most one TEMPLATE argument"), kUsage, flags);
+  if (!config_type.empty() && config_type != "json" && config_type != "hcl2")
+    return UsageError(ui, MakeError(fmt::format("-config-type must be \"json\" or \"hcl2\", not \"{}\"", config_type)),
+                      kUsage, flags);
 
-  ui::SourceCache sources;
-  ui::MaskFn mask = [&ui](std::string_view text) { return ui.output().Mask(text); };
-  std::shared_ptr<const hcl::EvalContext> ctx;
-  if (rest->empty()) {
-    ctx = tmpl::EmptyTemplateContext();
-  } else {
-    if (!tmpl::IsHclTemplatePath(rest->front())) {
-      ui.output().Err("Error: kiln console evaluates HCL2 expressions; give a .pkr.hcl file or a directory\n");
-      return 1;
-    }
-    LoadedTemplate loaded;
-    tmpl::HclLoadOptions options;
-    options.vars = targs.vars;
-    tmpl::HclLoaded hcl = tmpl::LoadHclTemplate(rest->front(), options, loaded.diags);
-    for (const std::string& secret : hcl.vars.secrets) ui.output().AddSecret(secret);
-    if (!hcl.context) {
-      ReportDiagnostics(loaded.diags, ui);
-      return 1;
-    }
-    ctx = hcl.context;
-  }
+  std::optional<std::string> path;
+  if (!rest->empty()) path = rest->front();
+  bool hcl = path ? tmpl::IsHclTemplatePath(*path) : config_type == "hcl2";
+  std::optional<LineEvaluator> evaluate = hcl ? HclEvaluator(path, targs, ui) : JsonEvaluator(path, targs, ui);
+  if (!evaluate) return 1;
 
   bool interactive = isatty(STDIN_FILENO);
   bool failed = false;
@@ -71,20 +125,15 @@ int RunConsole(std::span<const std::string> args, const GlobalOptions& global) {
     ++n;
     if (line == "exit" || line == "quit") break;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    Diagnostics diags;
-    hcl::ExprPtr expr = hcl::ParseExpression(line, "<console-input>", diags, {.line = n, .column = 1, .byte = 0});
-    hcl::Value v;
-    if (expr && !HasErrors(diags)) v = expr->Evaluate(ctx.get(), diags);
-    if (HasErrors(diags)) {
+    Result<std::string> value = (*evaluate)(line, n);
+    if (!value) {
       // The console's input is not a file: say what was typed, and why.
-      std::string text;
-      for (const Error& e : diags)
-        if (!e.warning) text += fmt::format("Error: {}\n\n  {}\n\n{}\n", e.summary, line, e.detail);
-      ui.output().Err(text);
+      const Error& e = value.error();
+      ui.output().Err(fmt::format("Error: {}\n\n  {}\n\n{}", e.summary, line, e.detail.empty() ? "" : e.detail + "\n"));
       failed = true;
       continue;
     }
-    ui.output().Out(Printable(v) + "\n");
+    ui.output().Out(*value + "\n");
   }
   return failed && !interactive ? 1 : 0;
 }
