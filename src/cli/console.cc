@@ -1,7 +1,6 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <optional>
@@ -68,7 +67,7 @@ std::optional<LineEvaluator> HclEvaluator(const std::optional<std::string>& path
 // variables (or, without a template, the -var and -var-file values).
 std::optional<LineEvaluator> JsonEvaluator(const std::optional<std::string>& path, const TemplateArgs& targs,
                                            ui::Ui& ui) {
-  interpolate::Context ctx;
+  interpolate::Context ctx = BaseInterpolationContext("");
   if (path) {
     LoadedTemplate loaded = LoadTemplate(*path, targs, LoadStage::kVariables, ui.output());
     if (ReportDiagnostics(loaded.diags, ui)) return std::nullopt;
@@ -84,10 +83,6 @@ std::optional<LineEvaluator> JsonEvaluator(const std::optional<std::string>& pat
       for (const auto& [name, value] : *values) ctx.user_vars[name] = value;
     }
     for (const auto& [name, value] : targs.vars.vars) ctx.user_vars[name] = value;
-    std::error_code ec;
-    ctx.start_time = std::chrono::system_clock::now();
-    ctx.pwd = std::filesystem::current_path(ec).string();
-    ctx.packer_version = std::string(tmpl::kPackerCompatVersion);
   }
   return [ctx](const std::string& line, int) { return interpolate::Render(line, ctx); };
 }

@@ -49,14 +49,7 @@ void RegisterSecrets(const tmpl::Template& t, const tmpl::VariableArgs& vars, bo
       for (const auto& [name, value] : *values) add(name, value);
 }
 
-void InitContext(LoadedTemplate& loaded) {
-  interpolate::Context& ctx = loaded.context;
-  ctx.start_time = std::chrono::system_clock::now();
-  ctx.template_dir = loaded.tmpl.dir;
-  std::error_code ec;
-  ctx.pwd = std::filesystem::current_path(ec).string();
-  ctx.packer_version = std::string(tmpl::kPackerCompatVersion);
-}
+void InitContext(LoadedTemplate& loaded) { loaded.context = BaseInterpolationContext(loaded.tmpl.dir); }
 
 // HCL2: variables are resolved while loading (sources need them), so the
 // loader's secrets are registered before its diagnostics can be printed.
@@ -83,6 +76,16 @@ LoadedTemplate LoadHcl(const std::string& path, const TemplateArgs& args, LoadSt
 
 }  // namespace
 
+interpolate::Context BaseInterpolationContext(const std::string& template_dir) {
+  interpolate::Context ctx;
+  ctx.start_time = std::chrono::system_clock::now();
+  ctx.template_dir = template_dir;
+  std::error_code ec;
+  ctx.pwd = std::filesystem::current_path(ec).string();
+  ctx.packer_version = std::string(tmpl::kPackerCompatVersion);
+  return ctx;
+}
+
 LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, LoadStage stage,
                             ui::Output& output) {
   LoadedTemplate loaded;
@@ -97,12 +100,8 @@ LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, L
   if (HasErrors(loaded.diags)) return loaded;
   if (stage == LoadStage::kSyntax) return loaded;
 
+  InitContext(loaded);
   interpolate::Context& ctx = loaded.context;
-  ctx.start_time = std::chrono::system_clock::now();
-  ctx.template_dir = loaded.tmpl.dir;
-  std::error_code ec;
-  ctx.pwd = std::filesystem::current_path(ec).string();
-  ctx.packer_version = std::string(tmpl::kPackerCompatVersion);
 
   tmpl::CheckVersion(loaded.tmpl, loaded.diags);
   loaded.vars = tmpl::ResolveVariables(loaded.tmpl, args.vars, ctx, loaded.diags);

@@ -33,6 +33,10 @@ struct LoadedTemplate {
   Diagnostics diags;
 };
 
+// The run's base context: start time, template dir (may be empty), pwd,
+// packer version; no variables.
+interpolate::Context BaseInterpolationContext(const std::string& template_dir);
+
 // Loads `path` up to `stage`. Check `HasErrors(result.diags)`.
 LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, LoadStage stage,
                             ui::Output& output);
