@@ -70,6 +70,33 @@ TEST(DockerBuild, SeedImageHasJavaTheLabelAndThePort) {
   Sh("docker rmi -f " + image);
 }
 
+// environment_vars reach the script through the exec's environment: no
+// process on the host (the container's included) shows the value in its
+// command line while the script runs.
+TEST(DockerBuild, EnvironmentVarsNeverShowInTheProcessList) {
+  KILN_REQUIRE_DOCKER();
+  Build b;
+  std::set<std::string> seen;
+  RunResult r = RunKilnWatchingPs("build env-vars-ps.json", kDir, b.Env(), "kiln-ps-value-7f3a", seen);
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("docker: seen kiln-ps-value-7f3a it's\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("docker: seen in a script kiln-ps-value-7f3a it's\n"), std::string::npos) << r.out;
+  EXPECT_TRUE(seen.empty()) << *seen.begin();
+}
+
+// A sensitive value holding ' was logged shell-quoted ('it'"'"'s ...) in
+// the "docker exec" debug line, a form the masker did not know.
+TEST(DockerBuild, ASecretWithAQuoteIsMaskedInTheDebugLog) {
+  KILN_REQUIRE_DOCKER();
+  Build b;
+  RunResult r = RunKiln("build secret-quoted.json", kDir, b.Env() + " KILN_LOG=1");
+  ASSERT_EQ(r.exit_code, 0) << r.all();
+  EXPECT_NE(r.out.find("docker: default: <sensitive>\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("docker: custom: <sensitive>\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("docker exec "), std::string::npos) << r.err;  // the log is on
+  EXPECT_EQ(r.all().find("s3cret"), std::string::npos) << r.all();
+}
+
 TEST(DockerBuild, AFailingProvisionerFailsTheBuildAndLeavesNothing) {
   KILN_REQUIRE_DOCKER();
   Build b;

@@ -3,7 +3,13 @@
 // against NAME.expect beside it:
 //   * a JSON document: the file evaluated (hcl/dump.h: attributes in order,
 //     blocks under "type label..."), compared exactly (numbers digit for digit);
-//   * otherwise lines "line:col: summary": the error diagnostics, in order.
+//   * otherwise lines "line:col: summary": the error diagnostics, in order;
+//   * or, when it starts with "#" or "args:", a run of `kiln validate ARGS
+//     NAME` in this folder as a user makes it (for var-files, in vars/):
+//       # what the case covers
+//       args: -var-file=vars/NAME.pkrvars.hcl
+//       error: vars/NAME.pkrvars.hcl 2:5: summary substring   (FILE LINE:COL)
+//       absent: text that must appear nowhere in the output   (repeatable)
 // Evaluation uses the standard functions with base_dir = the fixtures folder,
 // a fixed clock (2024-01-02T03:04:05Z) and env("KILN_FIXTURE_ENV") = "from-env".
 // KILN_HCL_FIXTURES_WRITE=1 writes missing .expect files (review them!).
@@ -17,6 +23,7 @@
 #include "hcl/dump.h"
 #include "hcl/functions/functions.h"
 #include "hcl/value_json.h"
+#include "kiln_runner.h"
 
 namespace kiln::hcl {
 namespace {
@@ -81,11 +88,37 @@ Outcome RunFixture(const std::string& name) {
   return out;
 }
 
+// The "args:" form: kiln validate's exit status, error position and
+// message, and text that must not be printed.
+void CheckCliRun(const std::string& name, const std::string& expect) {
+  std::string args, error;
+  std::vector<std::string> absent;
+  std::istringstream in(expect);
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("args:")) args = line.substr(5);
+    else if (line.starts_with("error:")) error = line.substr(line.find_first_not_of(' ', 6));
+    else if (line.starts_with("absent:")) absent.push_back(line.substr(line.find_first_not_of(' ', 7)));
+  }
+  ASSERT_FALSE(error.empty()) << name << ": needs an error: line";
+  kiln::testing::RunResult r = kiln::testing::RunKiln("validate " + args + " " + name, FixturesDir().string());
+  EXPECT_EQ(r.exit_code, 1) << r.all();
+  std::string file = error.substr(0, error.find(' ')), rest = error.substr(file.size() + 1);
+  std::size_t colon = rest.find(": ");
+  std::string located = fmt::format("Error: {}:{}: ", file, rest.substr(0, colon));
+  EXPECT_NE(r.err.find(located), std::string::npos) << "want " << located << " in:\n" << r.all();
+  EXPECT_NE(r.err.find(rest.substr(colon + 2)), std::string::npos) << "want " << rest << " in:\n" << r.all();
+  for (const std::string& text : absent) EXPECT_EQ(r.all().find(text), std::string::npos) << text << " in:\n" << r.all();
+}
+
 class HclFixture : public testing::TestWithParam<std::string> {};
 
 TEST_P(HclFixture, MatchesExpectation) {
   const std::string name = GetParam();
   fs::path expect_path = FixturesDir() / (fs::path(name).stem().string() + ".expect");
+  if (fs::exists(expect_path)) {
+    std::string expect = ReadText(expect_path);
+    if (expect.starts_with("#") || expect.starts_with("args:")) return CheckCliRun(name, expect);
+  }
   Outcome got = RunFixture(name);
   if (!fs::exists(expect_path)) {
     if (std::getenv("KILN_HCL_FIXTURES_WRITE")) {

@@ -137,6 +137,32 @@ const char* kKillMyConnection =
     "p=$$; while [ \"$(cat /proc/$p/comm)\" != sshd ]; do p=$(awk '{print $4}' /proc/$p/stat); done; "
     "kill -9 $p; sleep 5; echo still-connected";
 
+// environment_vars reach the script in a sourced 0600 file removed before
+// the script runs: no process on the host or the machine (here the same
+// host) shows the value in its command line, and no file is left behind.
+TEST(SshSecrets, EnvironmentVarsNeverShowInTheProcessList) {
+  KILN_REQUIRE_SSH();
+  SshWorld& w = SshWorld::Get();
+  for (const std::string& method : {"scp", "sftp"}) {
+    Scratch s;
+    json b = SshBuilder(w.key_port, method);
+    b["ssh_private_key_file"] = w.Key();
+    WriteFile(s.local / "script.sh", "#!/bin/sh\nsleep 2\necho \"seen in a script $KILN_PS_VALUE\"\n");
+    json shell = {{"type", "shell"}, {"environment_vars", {"KILN_PS_VALUE=kiln-ps-value-9c1d it's"}}};
+    json inline_shell = shell, script_shell = shell;
+    inline_shell["inline"] = {"sleep 2", "echo \"seen $KILN_PS_VALUE\"", "ls /tmp | grep -c kiln-env- || true"};
+    script_shell["script"] = (s.local / "script.sh").string();
+    json tmpl = {{"builders", {b}}, {"provisioners", {inline_shell, script_shell}}};
+    std::set<std::string> seen;
+    RunResult r = RunKilnWatchingPs("build " + s.Write(tmpl), s.local.string(), "", "kiln-ps-value-9c1d", seen);
+    ASSERT_EQ(r.exit_code, 0) << method << "\n" << r.all();
+    EXPECT_NE(r.out.find("null: seen kiln-ps-value-9c1d it's\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("null: 0\n"), std::string::npos) << r.out;  // the env file was gone while it ran
+    EXPECT_NE(r.out.find("null: seen in a script kiln-ps-value-9c1d it's\n"), std::string::npos) << r.out;
+    EXPECT_TRUE(seen.empty()) << method << ": " << *seen.begin();
+  }
+}
+
 TEST(SshReboot, ExpectDisconnectThenTheNextStepReconnects) {
   KILN_REQUIRE_SSH();
   SshWorld& w = SshWorld::Get();

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <istream>
+#include <map>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -23,7 +24,20 @@ struct RemoteCommand {
   // Called with each complete line (no trailing newline) as it arrives.
   std::function<void(std::string_view line)> on_stdout;
   std::function<void(std::string_view line)> on_stderr;
+  // Set in the command's environment and never written on a command line,
+  // on the host or on the machine, where any user's `ps` would see them:
+  // docker passes them in the exec's Env; SSH writes them to a 0600 file
+  // that the command sources and removes first. Names must be shell names
+  // ([A-Za-z_][A-Za-z0-9_]*).
+  std::map<std::string, std::string> env;
 };
+
+// Single-quotes `s` for /bin/sh: 'it'"'"'s'.
+std::string ShellQuote(std::string_view s);
+// Whether `name` can be a /bin/sh variable name.
+bool IsShellName(std::string_view name);
+// "export NAME='value'\n" for each variable: a file for /bin/sh to source.
+std::string EnvFile(const std::map<std::string, std::string>& env);
 
 struct UploadSource {
   std::istream* stream = nullptr;  // read to the end, never held whole in memory

@@ -1329,7 +1329,17 @@ std::shared_ptr<const hcl::EvalContext> EmptyTemplateContext() {
 
 HclLoaded LoadHclTemplate(const std::string& path, const HclLoadOptions& options, Diagnostics& diags) {
   Loader loader(options, diags);
+  std::size_t first = diags.size();
   HclLoaded out = loader.Load(path);
+  // Var-files carry the secrets: their errors name the place, never quote
+  // the line (the values may not be known yet to be masked).
+  for (std::size_t i = first; i < diags.size(); ++i) {
+    if (!diags[i].where) continue;
+    const std::string& file = diags[i].where->file;
+    if (std::ranges::find(options.vars.var_files, file) != options.vars.var_files.end() ||
+        file.ends_with(".pkrvars.hcl") || file.ends_with(".pkrvars.json"))
+      diags[i].hide_source = true;
+  }
   for (std::string& s : loader.secrets_) out.vars.secrets.push_back(std::move(s));
   return out;
 }

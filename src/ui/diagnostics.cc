@@ -33,7 +33,7 @@ std::string RenderDiagnostic(const Error& error, SourceCache& sources, const Mas
     out += fmt::format("{}:{}:{}: ", error.where->file, error.where->start.line, error.where->start.column);
   out += error.summary + "\n";
   if (!error.detail.empty()) out += "  " + error.detail + "\n";
-  if (error.where && !error.where->file.empty()) {
+  if (error.where && !error.where->file.empty() && !error.hide_source) {
     if (std::optional<std::string> line = sources.Line(error.where->file, error.where->start.line)) {
       std::string number = std::to_string(error.where->start.line);
       // Tabs stay tabs under the caret so it lines up in a terminal.

@@ -64,6 +64,12 @@ std::string MachineEscape(std::string_view s) {
   return out;
 }
 
+std::string ShellQuoteInner(std::string_view s) {
+  std::string out;
+  for (char c : s) out += c == '\'' ? std::string_view("'\"'\"'") : std::string_view(&c, 1);
+  return out;
+}
+
 void Masker::AddForm(std::string form) {
   if (form.empty() || std::find(forms_.begin(), forms_.end(), form) != forms_.end()) return;
   forms_.push_back(std::move(form));
@@ -72,8 +78,27 @@ void Masker::AddForm(std::string form) {
 }
 
 void Masker::Add(std::string_view secret) {
+  AddOne(secret);
+  if (secret.find('\n') == std::string_view::npos) return;
+  // Each line on its own: commands print a multi-line value line by line.
+  for (std::size_t start = 0; start <= secret.size();) {
+    std::size_t nl = secret.find('\n', start);
+    std::string_view line = secret.substr(start, nl == std::string_view::npos ? std::string_view::npos : nl - start);
+    constexpr std::string_view kBlank = " \t\r\v\f";
+    std::size_t first = line.find_first_not_of(kBlank);
+    if (first != std::string_view::npos) {
+      line = line.substr(first, line.find_last_not_of(kBlank) - first + 1);
+      if (line.size() >= kMinLineSecret) AddOne(line);
+    }
+    if (nl == std::string_view::npos) break;
+    start = nl + 1;
+  }
+}
+
+void Masker::AddOne(std::string_view secret) {
   if (secret.empty()) return;
   AddForm(std::string(secret));
+  AddForm(ShellQuoteInner(secret));
   AddForm(JsonEscape(secret));
   AddForm(MachineEscape(secret));
   AddForm(UrlEncode(secret, false));
@@ -116,6 +141,27 @@ std::string Masker::Apply(std::string_view text) const {
     if (!matched) out += text[i++];
   }
   return out;
+}
+
+std::size_t Masker::SafeCut(std::string_view text, std::size_t at) const {
+  if (at >= text.size()) return at;
+  // The same left-to-right, longest-first matching as Apply, up to `at`.
+  std::size_t i = 0;
+  while (i < at) {
+    std::size_t matched = 0;
+    for (const std::string& form : forms_)
+      if (text.compare(i, form.size(), form) == 0) {
+        matched = form.size();
+        break;
+      }
+    if (matched == 0) {
+      ++i;
+      continue;
+    }
+    if (i + matched > at) return i == 0 ? at : i;  // a secret longer than a whole piece cannot be kept whole
+    i += matched;
+  }
+  return at;
 }
 
 }  // namespace kiln::ui

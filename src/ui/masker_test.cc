@@ -48,6 +48,35 @@ TEST(Masker, LongerSecretsWinOverTheirPrefixes) {
   EXPECT_EQ(m.Apply("xabcdefx abc"), "x<sensitive>x <sensitive>");
 }
 
+// A command prints a multi-line secret one line per write: each line is
+// masked on its own, except lines too short to be told from ordinary text.
+TEST(Masker, HidesEachLineOfAMultiLineSecret) {
+  Masker m;
+  m.Add("-----BEGIN KEY-----\r\n  MIIEvQIBADANBgkq  \nab\n\n}\nlast-line\n");
+  EXPECT_EQ(m.Apply("-----BEGIN KEY-----"), "<sensitive>");
+  EXPECT_EQ(m.Apply("    docker: MIIEvQIBADANBgkq"), "    docker: <sensitive>");
+  EXPECT_EQ(m.Apply("last-line,x"), "<sensitive>,x");
+  EXPECT_EQ(m.Apply("1,ui,message,last-line"), "1,ui,message,<sensitive>");
+  EXPECT_EQ(m.Apply("ab } {}"), "ab } {}");  // short lines stay: they would mask everything
+  EXPECT_EQ(m.Apply("x\n\n}"), "x\n\n}");
+}
+
+// The debug log shows commands as kiln quoted them for /bin/sh.
+TEST(Masker, HidesTheShellQuotedForm) {
+  Masker m;
+  m.Add("it's a secret");
+  EXPECT_EQ(m.Apply("docker exec 3f2a: K='it'\"'\"'s a secret' /tmp/s.sh"), "docker exec 3f2a: K='<sensitive>' /tmp/s.sh");
+}
+
+TEST(Masker, SafeCutNeverFallsInsideASecret) {
+  Masker m;
+  m.Add("hunter2");
+  EXPECT_EQ(m.SafeCut("abcdefhunter2xyz", 8), 6u);   // inside: back to its start
+  EXPECT_EQ(m.SafeCut("abcdefhunter2xyz", 6), 6u);   // at its start already
+  EXPECT_EQ(m.SafeCut("abcdefhunter2xyz", 13), 13u);  // right after it
+  EXPECT_EQ(m.SafeCut("hunter2", 3), 3u);            // nothing before it to cut at
+}
+
 TEST(Encodings, MatchKnownValues) {
   EXPECT_EQ(Base64("hello"), "aGVsbG8=");
   EXPECT_EQ(Base64("hi!"), "aGkh");

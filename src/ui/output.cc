@@ -44,6 +44,16 @@ std::string Output::Mask(std::string_view text) {
   return masker_.Apply(text);
 }
 
+std::size_t Output::SafeCut(std::string_view text, std::size_t at) {
+  std::lock_guard lock(mu_);
+  return masker_.SafeCut(text, at);
+}
+
+std::size_t Output::longest_secret() {
+  std::lock_guard lock(mu_);
+  return masker_.longest();
+}
+
 void Output::Write(std::FILE* file, std::string_view text) {
   std::lock_guard lock(mu_);
   std::string masked = masker_.Apply(text);

@@ -30,6 +30,10 @@ class Output {
   void AddSecret(std::string_view secret);
   // `text` as it would be written; for layout that depends on it.
   std::string Mask(std::string_view text);
+  // For splitters of over-long lines: Masker::SafeCut and Masker::longest
+  // with the secrets registered so far.
+  std::size_t SafeCut(std::string_view text, std::size_t at);
+  std::size_t longest_secret();
   void Out(std::string_view text);
   void Err(std::string_view text);
   void Log(std::string_view text);  // no-op unless the debug log is on

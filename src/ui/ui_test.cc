@@ -50,6 +50,34 @@ TEST(Ui, TimestampsPrefixEachLine) {
   EXPECT_TRUE(std::regex_match(cap.out(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: ==> b: x\n)"))) << cap.out();
 }
 
+// A script that prints a multi-line secret (a key) does so line by line:
+// every line is masked, in human and machine-readable output and the log.
+TEST(Output, MasksEachLineOfAMultiLineSecretPrintedLineByLine) {
+  const std::string key = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA,BG5vbmU\n"
+                          "-----END OPENSSH PRIVATE KEY-----\n";
+  for (bool machine : {false, true}) {
+    Captured cap;
+    std::FILE* log = std::tmpfile();
+    cap.output().SetLog(log, true);
+    cap.output().AddSecret(key);
+    Ui build = Ui(cap.output(), UiOptions{.machine_readable = machine}).ForBuild("docker", Color::kNone);
+    for (std::size_t start = 0, nl; (nl = key.find('\n', start)) != std::string::npos; start = nl + 1) {
+      build.Message(key.substr(start, nl - start));
+      cap.output().Log("docker: stdout: " + key.substr(start, nl - start));
+    }
+    std::fflush(log);
+    std::rewind(log);
+    std::string logged;
+    for (int c; (c = std::fgetc(log)) != EOF;) logged += static_cast<char>(c);
+    for (const std::string& text : {cap.out(), logged}) {
+      EXPECT_EQ(text.find("BEGIN"), std::string::npos) << text;
+      EXPECT_EQ(text.find("b3BlbnNzaC1rZXkt"), std::string::npos) << text;
+      EXPECT_EQ(text.find("END"), std::string::npos) << text;
+      EXPECT_NE(text.find("<sensitive>"), std::string::npos) << text;
+    }
+  }
+}
+
 TEST(Output, MasksEveryWriteAndNeverInterleavesLines) {
   Captured cap;
   cap.output().AddSecret("hunter2");

@@ -26,6 +26,9 @@ struct Error {
   std::string summary;               // "Unknown root level key in template"
   std::string detail;                // what the user can do about it
   std::optional<SourceRange> where;  // empty for runtime errors
+  // The file at `where` holds secrets (a var-file): errors name the place
+  // but never quote its line.
+  bool hide_source = false;
 
   // "file:line:col: summary: detail" (or "summary: detail" without a place).
   std::string Message() const;

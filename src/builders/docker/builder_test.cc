@@ -51,7 +51,8 @@ class FakeDriver : public Driver {
     calls->push_back("rmi " + id);
     return {};
   }
-  Result<int> Exec(const std::string& id, const std::string&, const std::vector<std::string>& argv, const LineSink& out,
+  Result<int> Exec(const std::string& id, const std::string&, const std::vector<std::string>& argv,
+                   const std::vector<std::string>&, const LineSink& out,
                    const LineSink&, const CancelToken&) override {
     calls->push_back("exec " + id + " " + argv.back());
     out("hello");

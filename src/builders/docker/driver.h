@@ -65,10 +65,12 @@ class Driver {
                               const CancelToken& cancel) = 0;
   virtual Result<void> RemoveImage(const std::string& id) = 0;
 
-  // Runs `argv` in the container and returns its exit code; output lines are
-  // delivered as they come.
+  // Runs `argv` in the container, with `env` ("NAME=value") added to its
+  // environment, and returns its exit code; output lines are delivered as
+  // they come.
   virtual Result<int> Exec(const std::string& container, const std::string& user,
-                           const std::vector<std::string>& argv, const LineSink& on_stdout,
+                           const std::vector<std::string>& argv, const std::vector<std::string>& env,
+                           const LineSink& on_stdout,
                            const LineSink& on_stderr, const CancelToken& cancel) = 0;
   virtual Result<void> UploadFile(const std::string& container, const std::string& remote_path,
                                   engine::UploadSource source, const CancelToken& cancel) = 0;

@@ -94,8 +94,9 @@ class EngineDriver : public Driver {
   Result<void> RemoveImage(const std::string& id) override { return engine_->ImageRemove(id, true); }
 
   Result<int> Exec(const std::string& container, const std::string& user, const std::vector<std::string>& argv,
-                   const LineSink& on_stdout, const LineSink& on_stderr, const CancelToken& cancel) override {
-    return api::RunExec(*engine_, container, api::ExecConfig{.cmd = argv, .user = user},
+                   const std::vector<std::string>& env, const LineSink& on_stdout, const LineSink& on_stderr,
+                   const CancelToken& cancel) override {
+    return api::RunExec(*engine_, container, api::ExecConfig{.cmd = argv, .user = user, .env = env},
                         api::ExecStreams{.on_stdout = on_stdout, .on_stderr = on_stderr}, cancel);
   }
 

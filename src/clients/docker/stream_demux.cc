@@ -13,15 +13,9 @@ void LineSplitter::Feed(std::string_view bytes) {
   while (!bytes.empty()) {
     size_t nl = bytes.find('\n');
     if (nl == std::string_view::npos) {
-      // No newline yet: keep the piece, but never more than max_line_.
-      while (partial_.size() + bytes.size() > max_line_) {
-        size_t take = max_line_ - partial_.size();
-        partial_.append(bytes.substr(0, take));
-        bytes.remove_prefix(take);
-        Emit(partial_);
-        partial_.clear();
-      }
+      // No newline yet: keep the piece, delivering what is over max_line_.
       partial_.append(bytes);
+      EmitPieces(false);
       return;
     }
     std::string_view head = bytes.substr(0, nl);
@@ -31,14 +25,23 @@ void LineSplitter::Feed(std::string_view bytes) {
       continue;
     }
     partial_.append(head);
-    std::string_view rest = partial_;
-    while (rest.size() > max_line_) {
-      Emit(rest.substr(0, max_line_));
-      rest.remove_prefix(max_line_);
-    }
-    Emit(rest);
+    EmitPieces(true);
+    Emit(partial_);
     partial_.clear();
   }
+}
+
+void LineSplitter::EmitPieces(bool complete) {
+  size_t lookahead = complete ? 0 : output_->longest_secret();
+  size_t start = 0;
+  while (partial_.size() - start > max_line_ + lookahead) {
+    std::string_view rest = std::string_view(partial_).substr(start);
+    size_t cut = output_->SafeCut(rest, max_line_);
+    if (cut == 0) cut = max_line_;
+    Emit(rest.substr(0, cut));
+    start += cut;
+  }
+  partial_.erase(0, start);
 }
 
 void LineSplitter::Finish() {

@@ -10,19 +10,25 @@
 #include <string>
 #include <string_view>
 
+#include "ui/output.h"
+
 namespace kiln::clients::docker {
 
 // Splits a byte stream into lines as they complete. A line is delivered
 // without its "\n" (and without a "\r" before it, like Go's bufio.ScanLines).
-// A line longer than `max_line` bytes is delivered in max_line pieces so
-// that output without newlines cannot grow memory without bound.
+// A line longer than `max_line` bytes is delivered in pieces of at most
+// max_line so that output without newlines cannot grow memory without
+// bound. Each piece is printed, and masked, on its own, so a piece never
+// ends inside a secret that `output` knows: the cut moves back to where the
+// secret starts (Output::SafeCut), and up to the longest secret's length is
+// held past max_line to see whether one spans it.
 class LineSplitter {
  public:
   using LineFn = std::function<void(std::string_view line)>;
   static constexpr size_t kDefaultMaxLine = 1 << 20;
 
-  explicit LineSplitter(LineFn on_line, size_t max_line = kDefaultMaxLine)
-      : on_line_(std::move(on_line)), max_line_(max_line) {}
+  explicit LineSplitter(LineFn on_line, size_t max_line = kDefaultMaxLine, ui::Output* output = nullptr)
+      : on_line_(std::move(on_line)), max_line_(max_line), output_(output ? output : &ui::Output::Process()) {}
 
   void Feed(std::string_view bytes);
   // Delivers a trailing partial line, if any. Call once at the end.
@@ -30,9 +36,13 @@ class LineSplitter {
 
  private:
   void Emit(std::string_view line);
+  // Delivers max_line pieces of partial_ while more than one is buffered
+  // (beyond the look-ahead a cut needs, unless the line is `complete`).
+  void EmitPieces(bool complete);
 
   LineFn on_line_;
   size_t max_line_;
+  ui::Output* output_;
   std::string partial_;
 };
 

@@ -1,5 +1,7 @@
 #include "clients/docker/stream_demux.h"
 
+#include "ui/output.h"
+
 #include <gtest/gtest.h>
 
 #include <random>
@@ -110,6 +112,23 @@ TEST(LineSplitterTest, LongLinesComeInPieces) {
   s.Feed("zwvu");
   s.Finish();
   EXPECT_EQ(lines, (std::vector<std::string>{"abcd", "0123", "4567", "89", "xyzw", "vu"}));
+}
+
+// A secret that straddles max_line is not printed in two halves (each
+// piece is masked on its own): the cut moves to where the secret starts.
+TEST(LineSplitterTest, NeverCutsASecretInTwo) {
+  ui::Output& output = ui::Output::Process();  // what exec output is printed through
+  output.AddSecret("kiln-straddle-s3cret");
+  for (std::size_t feed : {std::size_t{1}, std::size_t{7}, std::size_t{1000}}) {
+    std::vector<std::string> lines;
+    LineSplitter s([&](std::string_view l) { lines.emplace_back(output.Mask(l)); }, /*max_line=*/24);
+    std::string text = "0123456789kiln-straddle-s3cret-tail-0123456789kiln-straddle-s3cret\nnext\n";
+    for (std::size_t i = 0; i < text.size(); i += feed) s.Feed(std::string_view(text).substr(i, feed));
+    s.Finish();
+    EXPECT_EQ(lines, (std::vector<std::string>{"0123456789", "<sensitive>-tai", "l-0123456789", "<sensitive>",
+                                               "next"}))
+        << feed;
+  }
 }
 
 }  // namespace

@@ -2,18 +2,22 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <optional>
+#include <vector>
 
 #include "ui/output.h"
 
 namespace kiln::communicators::docker {
 namespace {
 
-// Single-quotes `s` for /bin/sh.
-std::string ShellQuote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\"'\"'") : std::string(1, c);
-  return out + "'";
+using engine::ShellQuote;
+
+// The exec's Env: where a command's variables travel, off every argv.
+std::vector<std::string> EnvList(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> out;
+  for (const auto& [name, value] : env) out.push_back(name + "=" + value);
+  return out;
 }
 
 // Whether `s` can be an exec argument: the Engine API takes argv as JSON
@@ -48,7 +52,7 @@ constexpr std::string_view kWriteFailed = "__kiln_write_failed__ ";
 Result<int> DockerCommunicator::Run(const engine::RemoteCommand& cmd, const CancelToken& cancel) {
   ui::Log("docker exec {}: {}", container_.substr(0, 12), cmd.command);
   auto ignore = [](std::string_view) {};
-  return driver_.Exec(container_, exec_user_, {"/bin/sh", "-c", cmd.command},
+  return driver_.Exec(container_, exec_user_, {"/bin/sh", "-c", cmd.command}, EnvList(cmd.env),
                       cmd.on_stdout ? cmd.on_stdout : ignore, cmd.on_stderr ? cmd.on_stderr : ignore, cancel);
 }
 
@@ -57,7 +61,7 @@ Result<void> DockerCommunicator::FixOwner(const std::string& path, bool recursiv
   if (!fix_upload_owner_ || exec_user_.empty() || exec_user_ == "root" || exec_user_ == "0") return {};
   std::string command = fmt::format("chown {}{} {}", recursive ? "-R " : "", ShellQuote(exec_user_), ShellQuote(path));
   std::string errors;
-  Result<int> status = driver_.Exec(container_, "root", {"/bin/sh", "-c", command}, [](std::string_view) {},
+  Result<int> status = driver_.Exec(container_, "root", {"/bin/sh", "-c", command}, {}, [](std::string_view) {},
                                     [&](std::string_view line) { errors += std::string(line) + "\n"; }, cancel);
   if (!status) return std::unexpected(status.error());
   if (*status != 0)
@@ -97,7 +101,7 @@ std::expected<int, engine::ScriptError> DockerCommunicator::UploadAndRun(const s
   };
   Result<int> status = driver_.Exec(container_, exec_user_, {"/bin/sh", "-c", wrapper, remote_path,
                                                              std::string(contents), cmd.command},
-                                    on_stdout, on_stderr, cancel);
+                                    EnvList(cmd.env), on_stdout, on_stderr, cancel);
   if (write_error)
     return std::unexpected(engine::ScriptError{
         .during_upload = true,

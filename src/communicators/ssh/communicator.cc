@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <mutex>
+#include <random>
+#include <sstream>
 #include <thread>
 #include <vector>
 
@@ -43,6 +46,13 @@ class LineSplitter {
   const std::function<void(std::string_view)>& sink_;
   std::string buf_;
 };
+
+std::uint64_t RandomId() {
+  static std::mutex mu;
+  static std::mt19937_64 rng{std::random_device{}()};
+  std::lock_guard lock(mu);
+  return rng();
+}
 
 IoPolicy PolicyOf(const Config& config, const CancelToken& cancel) {
   return {.cancel = &cancel,
@@ -122,12 +132,30 @@ Result<Session*> SshCommunicator::Live(const CancelToken& cancel) {
 }
 
 Result<int> SshCommunicator::Run(const engine::RemoteCommand& cmd, const CancelToken& cancel) {
+  // The variables go in a file only the login user can read, which the
+  // command sources and removes before anything else runs: sshd accepts
+  // "env" requests only for AcceptEnv names, and on the command line the
+  // values would show in the machine's `ps`.
+  std::string command = cmd.command;
+  if (!cmd.env.empty()) {
+    for (const auto& [name, value] : cmd.env)
+      if (!engine::IsShellName(name))
+        return std::unexpected(MakeError(fmt::format("environment variable name '{}' is not a shell name", name),
+                                         "use letters, digits and '_', not starting with a digit"));
+    std::string path = fmt::format("/tmp/kiln-env-{:016x}", RandomId());
+    std::string contents = engine::EnvFile(cmd.env);
+    std::istringstream in(contents);
+    if (Result<void> up = Upload(path, {.stream = &in, .size = contents.size(), .mode = 0600}, cancel); !up)
+      return std::unexpected(MakeError(fmt::format("cannot upload the command's environment to {}", path),
+                                       up.error().Message()));
+    command = fmt::format(". {0} && rm -f {0} || {{ rm -f {0}; exit 1; }}\n{1}", path, cmd.command);
+  }
   std::lock_guard lock(mu_);
   Result<Session*> live = Live(cancel);
   if (!live) return std::unexpected(live.error());
   Session& s = **live;
   IoPolicy policy = PolicyOf(config_, cancel);
-  Result<Channel> ch = StartExec(s, cmd.command, config_.pty, /*forward_agent=*/true);
+  Result<Channel> ch = StartExec(s, command, config_.pty, /*forward_agent=*/true);
   if (!ch) return std::unexpected(ch.error());
 
   LineSplitter out(cmd.on_stdout), err(cmd.on_stderr);

@@ -15,6 +15,7 @@
 
 #include "postprocessors/common/artifacts.h"
 #include "postprocessors/common/render.h"
+#include "util/files.h"
 
 namespace kiln::postprocessors::checksum {
 namespace {
@@ -69,8 +70,10 @@ Result<std::string> HashFile(const std::string& path, std::string_view type, con
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> mdctx(EVP_MD_CTX_new());
   if (!mdctx || EVP_DigestInit_ex(mdctx.get(), md, nullptr) != 1)
     return std::unexpected(MakeError(fmt::format("cannot start a {} digest", type)));
-  auto fd = OwnFd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (*fd < 0) return std::unexpected(MakeError(fmt::format("unable to open file {}", path), std::strerror(errno)));
+  // Never blocks on a FIFO named as an artifact file: only regular files.
+  Result<UniqueFd> opened = OpenRegularFile(path);
+  if (!opened) return std::unexpected(opened.error());
+  auto fd = OwnFd(opened->Release());
   std::vector<unsigned char> buf(1 << 20);
   for (;;) {
     if (cancel != nullptr && cancel->cancelled())

@@ -92,7 +92,8 @@ std::string EntryName(const std::string& path, Archive kind) {
 }
 
 Result<void> AddFile(archive* a, const std::string& path, Archive kind, const CancelToken* cancel) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  // O_NONBLOCK: a FIFO must not block the open; it is refused below.
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return std::unexpected(MakeError(fmt::format("Unable to read file {}", path), std::strerror(errno)));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0)

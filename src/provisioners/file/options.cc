@@ -2,8 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <system_error>
+
+#include "util/files.h"
 
 namespace kiln::provisioners::file {
 namespace {
@@ -18,10 +22,18 @@ void CheckSource(const tmpl::DecodedConfig& c, const nlohmann::json& path, const
   const std::string& text = path.get_ref<const std::string&>();
   if (text.find("{{") != std::string::npos) return;
   std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::status(text, ec)))
+  std::filesystem::file_status st = std::filesystem::status(text, ec);
+  if (!std::filesystem::exists(st))
     diags.push_back(MakeError(c.At(at), fmt::format("source '{}' does not exist", text),
                               "relative paths start from the directory kiln runs in, not the template's; if an "
                               "earlier step creates the file, set \"generated\": true"));
+  else if (!std::filesystem::is_regular_file(st) && !std::filesystem::is_directory(st)) {
+    // Reading a FIFO would block the build; a device would never end.
+    struct stat info {};
+    std::string kind = ::stat(text.c_str(), &info) == 0 ? FileKind(info.st_mode) : "not a regular file";
+    diags.push_back(MakeError(c.At(at), fmt::format("source '{}' is {}", text, kind),
+                              "the file provisioner sends regular files and directories only"));
+  }
 }
 
 void Check(const tmpl::DecodedConfig& c, Diagnostics& diags) {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <sys/stat.h>
 
+#include <ext/stdio_filebuf.h>
+
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -12,6 +14,7 @@
 
 #include "interpolate/engine.h"
 #include "ui/ui.h"
+#include "util/files.h"
 
 namespace kiln::provisioners::file {
 namespace {
@@ -49,6 +52,11 @@ Result<std::string> RenderNow(const std::string& text, const engine::BuildContex
   Result<std::string> r = interpolate::Render(text, ic);
   if (!r) return std::unexpected(MakeError(fmt::format("cannot render {} '{}'", what, text), r.error().Message()));
   return r;
+}
+
+std::string FileKindOf(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? FileKind(st.st_mode) : std::string("not a regular file");
 }
 
 }  // namespace
@@ -106,6 +114,10 @@ Result<void> FileProvisioner::Upload(engine::BuildContext& ctx, engine::Communic
       return std::unexpected(MakeError(fmt::format("cannot upload {}", *src),
                                        ec ? ec.message() : std::string("no such file or directory")));
 
+    if (!fs::is_directory(st) && !fs::is_regular_file(st))
+      return std::unexpected(MakeError(fmt::format("cannot upload {}: it is {}", *src, FileKindOf(*src)),
+                                       "the file provisioner sends regular files and directories only"));
+
     if (fs::is_directory(st)) {
       // rsync's rule: "dir" copies the directory itself, "dir/" its contents.
       std::string remote = EndsWithSlash(*src) ? dst : Join(dst, Base(*src));
@@ -117,11 +129,17 @@ Result<void> FileProvisioner::Upload(engine::BuildContext& ctx, engine::Communic
     }
 
     std::string remote = EndsWithSlash(dst) ? dst + Base(*src) : dst;
-    std::ifstream in(*src, std::ios::binary);
-    if (!in) return std::unexpected(MakeError(fmt::format("cannot open {}", *src), std::strerror(errno)));
-    std::uint64_t size = fs::file_size(*src, ec);
-    if (ec) return std::unexpected(MakeError(fmt::format("cannot read {}", *src), ec.message()));
-    auto mode = static_cast<std::uint32_t>(st.permissions() & fs::perms::mask);
+    // A FIFO or device would block the open (and the build) forever, or
+    // never end: only regular files are sent, checked on the open file.
+    Result<UniqueFd> fd = OpenRegularFile(*src);
+    if (!fd) return std::unexpected(fd.error());
+    struct stat info {};
+    if (::fstat(fd->get(), &info) != 0)
+      return std::unexpected(MakeError(fmt::format("cannot read {}", *src), std::strerror(errno)));
+    __gnu_cxx::stdio_filebuf<char> buf(fd->Release(), std::ios::in | std::ios::binary);  // closes it
+    std::istream in(&buf);
+    auto size = static_cast<std::uint64_t>(info.st_size);
+    auto mode = static_cast<std::uint32_t>(info.st_mode & 07777);
     Result<void> r = comm.Upload(remote, {.stream = &in, .size = size, .mode = mode}, cancel);
     if (!r) {
       std::string detail = r.error().Message();

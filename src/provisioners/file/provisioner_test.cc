@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <cstdio>
+#include <future>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -13,6 +17,7 @@
 #include "ui/captured_output.h"
 #include "ui/ui.h"
 #include "util/temp_dir.h"
+#include "util/unique_fd.h"
 
 namespace kiln::provisioners::file {
 namespace {
@@ -195,6 +200,43 @@ TEST_F(FileTest, BuildValuesInPathsAreRenderedAtRunTime) {
   ASSERT_TRUE(Provision(
       fmt::format(R"({{"source": "{}", "destination": "/tmp/{{{{build `ID`}}}}.conf"}})", Local("app.conf"))));
   EXPECT_EQ(comm_.uploads.at(0).path, "/tmp/c0ffee.conf");
+}
+
+// A FIFO as source used to block open() forever (deaf to Ctrl-C): it is
+// refused when the template is checked...
+TEST_F(FileTest, AFifoSourceIsRefusedAtValidate) {
+  std::string fifo = Local("pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  Result<json::Value> v = json::Parse(fmt::format(R"({{"source": "{}", "destination": "/tmp/x"}})", fifo), "t.json");
+  ASSERT_TRUE(v);
+  Diagnostics diags;
+  interpolate::Context ictx;
+  (void)tmpl::Decode(*v, Options(), ictx, "provisioner file", diags);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].Message(), fmt::format("t.json:1:12: source '{}' is a FIFO (named pipe): the file provisioner "
+                                            "sends regular files and directories only",
+                                            fifo));
+}
+
+// ... and, when it appears during the build (generated), at run time,
+// without blocking.
+TEST_F(FileTest, AFifoSourceIsRefusedAtRunTimeWithoutBlocking) {
+  std::string fifo = Local("pipe");
+  auto result = std::async(std::launch::async, [&] {
+    Result<std::unique_ptr<engine::Provisioner>> p =
+        MakeFile(Decode(fmt::format(R"({{"source": "{}", "destination": "/tmp/", "generated": true}})", fifo)));
+    EXPECT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    return (*p)->Provision(ctx_, comm_);
+  });
+  if (result.wait_for(std::chrono::seconds(10)) != std::future_status::ready) {
+    UniqueFd writer(::open(fifo.c_str(), O_WRONLY | O_NONBLOCK));  // lets the blocked open() return
+    result.wait();
+    FAIL() << "the upload blocked on the FIFO";
+  }
+  Result<void> r = result.get();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().summary, fmt::format("cannot upload {}: it is a FIFO (named pipe)", fifo));
+  EXPECT_TRUE(comm_.uploads.empty());
 }
 
 TEST_F(FileTest, DownloadsAFileToAPath) {

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <system_error>
 
+#include "provisioners/shell/provisioner.h"
+
 namespace kiln::provisioners::shell {
 namespace {
 
@@ -73,9 +75,9 @@ const tmpl::Schema& Options() {
           {.name = "binary", .kind = kBool},
           {.name = "environment_vars", .kind = kStringList},
           {.name = "env", .kind = kStringMap},
-          {.name = "env_var_format", .default_value = "%s='%s' "},
+          {.name = "env_var_format", .default_value = std::string(kDefaultEnvVarFormat)},
           {.name = "use_env_var_file", .kind = kBool},
-          {.name = "execute_command", .default_value = "chmod +x {{.Path}}; {{.Vars}} {{.Path}}", .deferred = true},
+          {.name = "execute_command", .default_value = std::string(kDefaultExecuteCommand), .deferred = true},
           {.name = "inline_shebang", .default_value = "/bin/sh -e"},
           {.name = "remote_folder", .default_value = "/tmp"},
           {.name = "remote_file"},

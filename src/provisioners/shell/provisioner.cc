@@ -20,6 +20,7 @@
 #include "interpolate/go_fmt.h"
 #include "ui/output.h"
 #include "ui/ui.h"
+#include "util/files.h"
 #include "util/go_duration.h"
 #include "util/temp_dir.h"
 
@@ -109,6 +110,8 @@ constexpr std::uint64_t kSmallScript = 64 * 1024;
 class ScriptReader {
  public:
   static Result<std::unique_ptr<ScriptReader>> Open(const std::string& path, bool binary) {
+    // A FIFO would block the open forever: refuse anything but a file.
+    if (Result<UniqueFd> regular = OpenRegularFile(path); !regular) return std::unexpected(regular.error());
     auto r = std::unique_ptr<ScriptReader>(new ScriptReader(path, binary));
     if (!r->file_) return std::unexpected(MakeError(fmt::format("cannot open {}", path), std::strerror(errno)));
     if (Result<void> sized = r->Rewind(); !sized) return std::unexpected(sized.error());
@@ -275,7 +278,8 @@ Result<std::unique_ptr<engine::Provisioner>> MakeShell(const tmpl::DecodedConfig
 
 std::map<std::string, std::string> EnvVars(const engine::BuildContext& ctx,
                                            const std::vector<std::string>& environment_vars,
-                                           const std::map<std::string, std::string>& env) {
+                                           const std::map<std::string, std::string>& env, bool raw) {
+  auto escape = [raw](std::string_view value) { return raw ? std::string(value) : EscapeSingleQuotes(value); };
   std::map<std::string, std::string> vars;
   vars["PACKER_BUILD_NAME"] = ctx.build_name.empty() ? ctx.interp.build_name : ctx.build_name;
   vars["PACKER_BUILDER_TYPE"] = ctx.build_type.empty() ? ctx.interp.build_type : ctx.build_type;
@@ -293,9 +297,9 @@ std::map<std::string, std::string> EnvVars(const engine::BuildContext& ctx,
   for (const std::string& entry : environment_vars) {
     std::size_t eq = entry.find('=');
     if (eq == std::string::npos) continue;  // rejected when the template was checked
-    vars[entry.substr(0, eq)] = EscapeSingleQuotes(std::string_view(entry).substr(eq + 1));
+    vars[entry.substr(0, eq)] = escape(std::string_view(entry).substr(eq + 1));
   }
-  for (const auto& [name, value] : env) vars[name] = EscapeSingleQuotes(value);
+  for (const auto& [name, value] : env) vars[name] = escape(value);
   return vars;
 }
 
@@ -368,8 +372,17 @@ Result<void> ShellProvisioner::Provision(engine::BuildContext& ctx, engine::Comm
     scripts.push_back(inline_script.path().string());
   }
 
-  std::map<std::string, std::string> vars = EnvVars(ctx, config_.environment_vars, config_.env);
-  std::string flattened = FlattenEnvVars(vars, config_.env_var_format);
+  // With the default command the variables travel in the command's
+  // environment, never on a command line (where `ps` on the host, for a
+  // container, or on the machine would show them); {{.Vars}} is then empty.
+  const bool vars_in_env = !config_.use_env_var_file && config_.execute_command == kDefaultExecuteCommand &&
+                           config_.env_var_format == kDefaultEnvVarFormat;
+  std::map<std::string, std::string> env_for_command;
+  std::string flattened;
+  if (vars_in_env)
+    env_for_command = EnvVars(ctx, config_.environment_vars, config_.env, /*raw=*/true);
+  else
+    flattened = FlattenEnvVars(EnvVars(ctx, config_.environment_vars, config_.env), config_.env_var_format);
 
   // use_env_var_file: the assignments go to a file on the machine that
   // execute_command sources ({{.EnvVarFile}}).
@@ -434,6 +447,7 @@ Result<void> ShellProvisioner::Provision(engine::BuildContext& ctx, engine::Comm
                 started = true;
                 ui.Error(CleanOutputLine(line));
               },
+          .env = env_for_command,
       };
       Result<int> r;
       if (small) {

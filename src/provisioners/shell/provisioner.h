@@ -30,6 +30,14 @@
 
 namespace kiln::provisioners::shell {
 
+// The defaults of execute_command and env_var_format. With both (and
+// without use_env_var_file) the variables travel in the command's
+// environment (RemoteCommand::env) and {{.Vars}} is empty, so no value
+// appears on any command line; a custom execute_command that writes
+// {{.Vars}} gets the assignments in its text, as in Packer.
+inline constexpr std::string_view kDefaultExecuteCommand = "chmod +x {{.Path}}; {{.Vars}} {{.Path}}";
+inline constexpr std::string_view kDefaultEnvVarFormat = "%s='%s' ";
+
 // Packer's exit status for "the connection dropped while the command ran"
 // (packer.CmdDisconnect); communicators may report it.
 constexpr int kDisconnectStatus = 2300218;
@@ -40,9 +48,9 @@ struct Config {
   bool binary = false;
   std::vector<std::string> environment_vars;  // "NAME=value"
   std::map<std::string, std::string> env;
-  std::string env_var_format = "%s='%s' ";
+  std::string env_var_format{kDefaultEnvVarFormat};
   bool use_env_var_file = false;
-  std::string execute_command = "chmod +x {{.Path}}; {{.Vars}} {{.Path}}";
+  std::string execute_command{kDefaultExecuteCommand};
   std::string inline_shebang = "/bin/sh -e";
   std::string remote_folder = "/tmp";
   std::string remote_file;  // "script_<n>.sh" unless given
@@ -82,11 +90,11 @@ Result<std::unique_ptr<engine::Provisioner>> MakeShell(const tmpl::DecodedConfig
 // The variables scripts see, by name: PACKER_BUILD_NAME, PACKER_BUILDER_TYPE,
 // PACKER_HTTP_ADDR/IP/PORT (only when the builder set the build values
 // PackerHTTPAddr/IP/Port), then `environment_vars` ("NAME=value") and `env`,
-// later ones winning. Values from the template have single quotes escaped
-// for a single-quoted shell string (' becomes '"'"').
+// later ones winning. Unless `raw`, values from the template have single
+// quotes escaped for a single-quoted shell string (' becomes '"'"').
 std::map<std::string, std::string> EnvVars(const engine::BuildContext& ctx,
                                            const std::vector<std::string>& environment_vars,
-                                           const std::map<std::string, std::string>& env);
+                                           const std::map<std::string, std::string>& env, bool raw = false);
 // {{.Vars}}: each variable, sorted by name, through `format` with Go's
 // Sprintf (name, value): "A='1' B='2' " with the default format.
 std::string FlattenEnvVars(const std::map<std::string, std::string>& vars, std::string_view format);

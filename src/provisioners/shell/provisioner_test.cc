@@ -35,6 +35,7 @@ class FakeCommunicator : public engine::Communicator {
   };
 
   std::vector<std::string> commands;
+  std::vector<std::map<std::string, std::string>> envs;  // each command's RemoteCommand::env
   std::vector<Upload> uploads;
   std::function<Response(const std::string&)> respond;
   int upload_failures = 0;  // the first N uploads fail
@@ -56,6 +57,7 @@ class FakeCommunicator : public engine::Communicator {
   }
   Result<int> RunOne(const std::string& command, const engine::RemoteCommand& cmd) {
     commands.push_back(command);
+    envs.push_back(cmd.env);
     Response r = respond ? respond(command) : Response{};
     for (const std::string& line : r.out) cmd.on_stdout(line);
     for (const std::string& line : r.err) cmd.on_stderr(line);
@@ -140,7 +142,9 @@ TEST_F(ShellTest, InlineBecomesAScriptWithTheShebang) {
   EXPECT_EQ(comm_.uploads[0].size, comm_.uploads[0].content.size());
   EXPECT_EQ(comm_.uploads[0].mode, 0755u);
   ASSERT_EQ(comm_.commands.size(), 2u);
-  EXPECT_EQ(comm_.commands[0], fmt::format("chmod +x /tmp/s.sh; {} /tmp/s.sh", kPackerVars));
+  EXPECT_EQ(comm_.commands[0], "chmod +x /tmp/s.sh;  /tmp/s.sh");  // the variables travel in its environment
+  EXPECT_EQ(comm_.envs[0], (std::map<std::string, std::string>{{"PACKER_BUILDER_TYPE", "docker"},
+                                                               {"PACKER_BUILD_NAME", "web"}}));
   EXPECT_EQ(comm_.commands[1], "rm -f /tmp/s.sh");
   EXPECT_TRUE(std::regex_search(out(), std::regex("==> web: Provisioning with shell script: /.*/packer-shell")))
       << out();
@@ -196,6 +200,24 @@ TEST_F(ShellTest, LargeScriptStreamsAcrossChunks) {
   for (int i = 0; i < 30000; ++i) expected += "echo line\n";
   EXPECT_EQ(comm_.uploads.at(0).content, expected);
   EXPECT_EQ(comm_.uploads.at(0).size, expected.size());
+}
+
+// With the default execute_command, environment_vars never appear in a
+// command line (where `ps` shows them): they go in the command's
+// environment, unescaped.
+TEST_F(ShellTest, EnvironmentVarsTravelInTheCommandsEnvironment) {
+  ASSERT_TRUE(Provision(R"({"inline": ["true"], "remote_path": "/tmp/s.sh",
+      "environment_vars": ["PASSWORD=it's s3cret", "EQ=a=b"], "env": {"TOKEN": "t0ken"}})"));
+  ASSERT_EQ(comm_.commands.size(), 2u);
+  for (const std::string& command : comm_.commands) {
+    EXPECT_EQ(command.find("s3cret"), std::string::npos) << command;
+    EXPECT_EQ(command.find("t0ken"), std::string::npos) << command;
+  }
+  EXPECT_EQ(comm_.envs[0], (std::map<std::string, std::string>{{"EQ", "a=b"},
+                                                               {"PACKER_BUILDER_TYPE", "docker"},
+                                                               {"PACKER_BUILD_NAME", "web"},
+                                                               {"PASSWORD", "it's s3cret"},
+                                                               {"TOKEN", "t0ken"}}));
 }
 
 TEST_F(ShellTest, EnvironmentVarsAreSortedAndQuoted) {

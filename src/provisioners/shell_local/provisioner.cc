@@ -83,8 +83,19 @@ Result<void> Run(const Config& config, engine::BuildContext& ctx) {
     scripts.push_back(path);
   }
 
-  std::string vars =
-      shell::FlattenEnvVars(shell::EnvVars(ctx, config.environment_vars, config.env), config.env_var_format);
+  // With the default command the variables go in the child's environment,
+  // not on its command line (which `ps` shows to every user); {{.Vars}} is
+  // then empty.
+  const bool vars_in_env =
+      config.execute_command == std::vector<std::string>{"/bin/sh", "-c", "{{.Vars}} {{.Script}}"} &&
+      config.env_var_format == shell::kDefaultEnvVarFormat;
+  std::string vars;
+  std::vector<std::string> child_env;
+  if (vars_in_env)
+    for (const auto& [name, value] : shell::EnvVars(ctx, config.environment_vars, config.env, /*raw=*/true))
+      child_env.push_back(name + "=" + value);
+  else
+    vars = shell::FlattenEnvVars(shell::EnvVars(ctx, config.environment_vars, config.env), config.env_var_format);
   std::string winrm_password;
   if (ctx.interp.build_values)
     if (auto it = ctx.interp.build_values->find("WinRMPassword"); it != ctx.interp.build_values->end())
@@ -104,7 +115,7 @@ Result<void> Run(const Config& config, engine::BuildContext& ctx) {
     ui.Say(fmt::format("Running local shell script: {}", script));
     ui::Log("shell-local: starting {}", fmt::join(argv, " "));
 
-    Result<Subprocess> child = Subprocess::Start({.argv = argv});
+    Result<Subprocess> child = Subprocess::Start({.argv = argv, .env = child_env});
     if (!child) return std::unexpected(MakeError(fmt::format("cannot run {}", label), child.error().Message()));
     Result<int> status = child->Wait(
         ctx.cancel, [&](std::string_view line) { ui.Message(shell::CleanOutputLine(line)); },

@@ -128,6 +128,15 @@ TEST_F(ShellLocalTest, EnvironmentVarsAreVisible) {
   EXPECT_NE(out().find("    web: it's \"fine\"||web|null|a b\n"), std::string::npos) << out();
 }
 
+// The script's parent (the execute_command's /bin/sh) shows in `ps` to
+// every user of the host: the values are not in its command line.
+TEST_F(ShellLocalTest, EnvironmentVarsAreNotOnTheCommandLine) {
+  ASSERT_TRUE(Provision(R"({"inline": ["echo \"got $PASSWORD\"", "tr '\\000' ' ' < /proc/$PPID/cmdline; echo"],
+      "environment_vars": ["PASSWORD=kiln-local-s3cret"]})"));
+  EXPECT_NE(out().find("    web: got kiln-local-s3cret\n"), std::string::npos) << out();
+  EXPECT_EQ(out().find("kiln-local-s3cret", out().find("got kiln-local-s3cret") + 10), std::string::npos) << out();
+}
+
 TEST_F(ShellLocalTest, ExitCodeIsChecked) {
   Result<void> r = Provision(R"({"inline": ["echo before", "exit 3"]})");
   ASSERT_FALSE(r);
