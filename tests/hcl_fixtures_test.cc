@@ -110,7 +110,7 @@ void CheckCliRun(const std::string& name, const std::string& expect) {
   for (const std::string& text : absent) EXPECT_EQ(r.all().find(text), std::string::npos) << text << " in:\n" << r.all();
 }
 
-class HclFixture : public testing::TestWithParam<std::string> {};
+class HclFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HclFixture, MatchesExpectation) {
   const std::string name = GetParam();
@@ -139,14 +139,14 @@ TEST_P(HclFixture, MatchesExpectation) {
   EXPECT_EQ(*ValueToJSON(*want), got.json) << name;
 }
 
-std::string TestName(const testing::TestParamInfo<std::string>& info) {
+std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
   std::string s = info.param;
   for (char& c : s)
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   return s;
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, HclFixture, testing::ValuesIn(FixtureNames()), TestName);
+INSTANTIATE_TEST_SUITE_P(Fixtures, HclFixture, ::testing::ValuesIn(FixtureNames()), TestName);
 
 TEST(HclFixtures, AtLeastEightyFixtures) { EXPECT_GE(FixtureNames().size(), 80u); }
 
