@@ -72,7 +72,10 @@ Result<std::string> HashFile(const std::string& path, std::string_view type, con
     return std::unexpected(MakeError(fmt::format("cannot start a {} digest", type)));
   // Never blocks on a FIFO named as an artifact file: only regular files.
   Result<UniqueFd> opened = OpenRegularFile(path);
-  if (!opened) return std::unexpected(opened.error());
+  if (!opened)  // Packer's words
+    return std::unexpected(MakeError(fmt::format("unable to open file {}", path), opened.error().detail.empty()
+                                                                                       ? opened.error().summary
+                                                                                       : opened.error().Message()));
   auto fd = OwnFd(opened->Release());
   std::vector<unsigned char> buf(1 << 20);
   for (;;) {
