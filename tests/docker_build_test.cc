@@ -97,6 +97,27 @@ TEST(DockerBuild, ASecretWithAQuoteIsMaskedInTheDebugLog) {
   EXPECT_EQ(r.all().find("s3cret"), std::string::npos) << r.all();
 }
 
+// A multi-line secret printed by a script arrives line by line, and a
+// secret at the 1 MiB point where a long output line is split arrives in
+// two pieces: neither may show, in human or -machine-readable output or
+// the debug log.
+TEST(DockerBuild, SecretLinesAndSecretsAtALineSplitAreMasked) {
+  KILN_REQUIRE_DOCKER();
+  Build b;
+  for (const std::string& flags : {"", "-machine-readable "}) {
+    RunResult r = RunKiln("build " + flags + "secret-lines.json", kDir, b.Env() + " KILN_LOG=1");
+    std::string all = r.all();
+    auto around = [&](std::string_view what) {
+      std::size_t at = all.find(what);
+      return at == std::string::npos ? std::string() : all.substr(at < 200 ? 0 : at - 200, 400);
+    };
+    ASSERT_EQ(r.exit_code, 0) << around("Error");
+    EXPECT_NE(all.find("done"), std::string::npos) << flags;
+    for (std::string_view leak : {"s3cret", "BEGIN KILN", "END KILN", "kiln-straddle", "kiln-line"})
+      EXPECT_EQ(all.find(leak), std::string::npos) << flags << leak << ":\n" << around(leak);
+  }
+}
+
 TEST(DockerBuild, AFailingProvisionerFailsTheBuildAndLeavesNothing) {
   KILN_REQUIRE_DOCKER();
   Build b;
