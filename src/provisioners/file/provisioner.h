@@ -8,7 +8,12 @@
 //   - a file goes to destination, or into it under its own name when the
 //     destination ends with "/" (the way to name a directory);
 //   - `content` is written to destination (into "<destination>pkr-file-content"
-//     when it ends with "/").
+//     when it ends with "/");
+//   - any other kind of source (a FIFO, socket or device) is refused, at
+//     validate time and again, without blocking, when it is opened: reading
+//     a FIFO would wait for a writer forever, deaf to cancellation, and a
+//     device may never end. Inside an uploaded directory such entries are
+//     skipped.
 // Download, for each source: a remote directory ("dir/", or a pattern with
 // * ? [) is copied into destination; a file is written to destination, or
 // into it under its own name when destination ends with "/". Local parent
