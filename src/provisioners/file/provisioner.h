@@ -13,7 +13,7 @@
 //     validate time and again, without blocking, when it is opened: reading
 //     a FIFO would wait for a writer forever, deaf to cancellation, and a
 //     device may never end. Inside an uploaded directory such entries are
-//     skipped.
+//     never opened (SSH skips them; docker's tar records them as they are).
 // Download, for each source: a remote directory ("dir/", or a pattern with
 // * ? [) is copied into destination; a file is written to destination, or
 // into it under its own name when destination ends with "/". Local parent
