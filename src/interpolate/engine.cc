@@ -113,6 +113,11 @@ class Evaluator {
       else
         r = RenderList(Truth(*v) ? n.body : n.else_body, dot, out, false);
       if (!r) return r;
+      if (out.size() > kMaxStringBytes)
+        return std::unexpected(ErrorAt(
+            src_, n.begin, n.end,
+            fmt::format("the rendered text would be longer than {} MiB",
+                        kMaxStringBytes >> 20)));
     }
     return {};
   }
@@ -195,6 +200,10 @@ class Evaluator {
       values.push_back(std::move(*v));
     }
     auto result = f.call(values, ctx_);
+    if (const auto* s = result ? std::get_if<std::string>(&*result) : nullptr;
+        s && s->size() > kMaxStringBytes)
+      result = std::unexpected(fmt::format(
+          "the result would be longer than {} MiB", kMaxStringBytes >> 20));
     if (!result)
       return Fail(fn,
                   fmt::format("error calling {}: {}", f.name, result.error()));

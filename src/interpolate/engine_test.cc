@@ -223,6 +223,41 @@ TEST_F(EngineTest, Literals) {
             "A\U0001F600 10 233 }}");
 }
 
+// The issue's reproducer took 2.9 GB and 13 s: Go's fmt reads no width
+// beyond 1e6 (packer 1.6.6 prints this).
+TEST_F(EngineTest, PrintfWidthIsCapped) {
+  EXPECT_EQ(Ok("{{ printf \"%999999999d\" 1 }}"), "%!(NOVERB)%!(EXTRA int=1)");
+  EXPECT_EQ(Ok("{{ printf \"%*d|%.*f\" 3 1 2 3.14159 }}"), "  1|3.14");
+  EXPECT_EQ(Ok("{{ printf \"%*d\" 1000001 1 }}"), "%!(BADWIDTH)1");
+}
+
+// Go has no limit; kiln stops at kMaxStringBytes instead of allocating
+// gigabytes for a few hundred bytes of template.
+TEST_F(EngineTest, ResultsAreLimitedInSize) {
+  std::string seven = "{{ printf \"" + std::string() +
+                      "%10000000d%10000000d%10000000d%10000000d%10000000d%10000000d%10000000d\" 1 1 "
+                      "1 1 1 1 1 }}";
+  EXPECT_EQ(Fails("ab " + seven), ":1:7: error calling printf: the result would be longer than 64 MiB");
+  std::string six = "{{ printf \"%10000000d%10000000d%10000000d%10000000d%10000000d%10000000d\" 1 1 1 1 1 1 }}";
+  EXPECT_EQ(Ok(six).size(), 60000000u);
+  EXPECT_EQ(Fails(six + six), ":1:88: the rendered text would be longer than 64 MiB");
+  // Each level multiplies the length by 11: the 8th from the inside (the
+  // 3rd call here) would pass 64 MiB.
+  std::string nested = "`x`";
+  for (int i = 0; i < 10; ++i) nested = "(replace_all `` `xxxxxxxxxx` " + nested + ")";
+  EXPECT_EQ(Fails("{{ " + nested.substr(1, nested.size() - 2) + " }}"),
+            ":1:62: error calling replace_all: the result would be longer than 64 MiB");
+  std::string big = "(printf `%9000000d` 1)";
+  EXPECT_EQ(Fails("{{ print " + big + " " + big + " " + big + " " + big + " " + big + " " + big +
+                  " " + big + " " + big + " }}"),
+            ":1:4: error calling print: the result would be longer than 64 MiB");
+  EXPECT_EQ(Fails("{{ html " + big + " " + big + " " + big + " " + big + " " + big + " " + big +
+                  " " + big + " " + big + " }}"),
+            ":1:4: error calling html: the result would be longer than 64 MiB");
+  EXPECT_EQ(Fails("{{ html (replace_all ` ` `&` (printf `%9000000s%9000000s` `&` `&`)) }}"),
+            ":1:4: error calling html: the result would be longer than 64 MiB");
+}
+
 TEST_F(EngineTest, Pipelines) {
   EXPECT_EQ(Ok("{{user `foo` | lower}}"), "hello world");
   EXPECT_EQ(Ok("{{\"X\" | printf \"%s-%s\" \"a\"}}"),

@@ -25,6 +25,10 @@ int64_t Int(const Value& v) { return std::get<int64_t>(v); }
 std::unexpected<std::string> Fail(std::string message) {
   return std::unexpected(std::move(message));
 }
+std::unexpected<std::string> TooLong() {
+  return Fail(fmt::format("the result would be longer than {} MiB",
+                          kMaxStringBytes >> 20));
+}
 
 // Bytes in the UTF-8 sequence starting at s[i].
 size_t RuneWidth(std::string_view s, size_t i) {
@@ -53,9 +57,10 @@ std::vector<std::string> SplitString(const std::string& s,
 }
 
 // strings.Replace; n < 0 replaces all. An empty `old` matches before every
-// UTF-8 sequence and at the end, as in Go.
-std::string ReplaceString(const std::string& s, const std::string& old,
-                          const std::string& with, int64_t n) {
+// UTF-8 sequence and at the end, as in Go. Fails rather than build a result
+// longer than kMaxStringBytes.
+FuncResult ReplaceString(const std::string& s, const std::string& old,
+                         const std::string& with, int64_t n) {
   int64_t count = 0;
   if (old.empty()) {
     for (size_t i = 0; i <= s.size(); i += i < s.size() ? RuneWidth(s, i) : 1)
@@ -66,6 +71,11 @@ std::string ReplaceString(const std::string& s, const std::string& old,
       ++count;
   }
   if (n < 0 || n > count) n = count;
+  if (size_t growth = with.size() > old.size() ? with.size() - old.size() : 0;
+      n > 0 && growth > 0 &&
+      (s.size() > kMaxStringBytes ||
+       growth > (kMaxStringBytes - s.size()) / static_cast<uint64_t>(n)))
+    return TooLong();
   std::string out;
   size_t start = 0;
   for (int64_t i = 0; i < n; ++i) {
@@ -82,6 +92,17 @@ std::string Lowercase(std::string s) {
   for (char& c : s)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+// Whether printing `a` could exceed kMaxStringBytes (the values themselves,
+// plus a separator each).
+bool PrintTooLong(Args a) {
+  size_t total = 0;
+  for (const Value& v : a) {
+    const std::string* s = std::get_if<std::string>(&v);
+    total += (s ? s->size() : 24) + 1;  // other values print short
+  }
+  return total > kMaxStringBytes;
 }
 
 // The argument text of urlquery/js/html: one string as is, else fmt.Sprint.
@@ -175,12 +196,23 @@ FuncResult Index(Args a, Ctx) {
   return item;
 }
 
-FuncResult Print(Args a, Ctx) { return Sprint(a); }
-FuncResult Println(Args a, Ctx) { return Sprintln(a); }
-FuncResult Printf(Args a, Ctx) { return Sprintf(Str(a[0]), a.subspan(1)); }
+FuncResult Print(Args a, Ctx) {
+  if (PrintTooLong(a)) return TooLong();
+  return Sprint(a);
+}
+FuncResult Println(Args a, Ctx) {
+  if (PrintTooLong(a)) return TooLong();
+  return Sprintln(a);
+}
+FuncResult Printf(Args a, Ctx) {
+  std::string s = Sprintf(Str(a[0]), a.subspan(1));
+  if (s.size() > kMaxStringBytes) return TooLong();
+  return s;
+}
 
 // html/template's HTMLEscapeString.
 FuncResult Html(Args a, Ctx) {
+  if (PrintTooLong(a)) return TooLong();
   static constexpr std::string_view kSpecial = "\"'&<>";
   static constexpr std::array<std::string_view, 5> kEntities = {
       "&#34;", "&#39;", "&amp;", "&lt;", "&gt;"};
@@ -200,6 +232,7 @@ FuncResult Html(Args a, Ctx) {
 // JSEscapeString: quotes and backslash get a backslash; <>&= and control
 // characters become \uXXXX.
 FuncResult Js(Args a, Ctx) {
+  if (PrintTooLong(a)) return TooLong();
   std::string out;
   for (unsigned char c : EscaperInput(a)) {
     if (c == '\\' || c == '\'' || c == '"')
@@ -214,6 +247,7 @@ FuncResult Js(Args a, Ctx) {
 
 // url.QueryEscape.
 FuncResult UrlQuery(Args a, Ctx) {
+  if (PrintTooLong(a)) return TooLong();
   std::string out;
   for (unsigned char c : EscaperInput(a)) {
     if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~')

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <optional>
 
 namespace kiln::interpolate {
 namespace {
@@ -164,9 +165,36 @@ std::string Sprintln(std::span<const Value> args) {
 }
 
 std::string Sprintf(std::string_view format, std::span<const Value> args) {
+  // Go's fmt refuses widths and precisions beyond a million: digits are read
+  // while the number so far is at most 1e6 (so 7 digits, or 8 from
+  // 10000000..10000009, still pass), and a longer run ends the format with
+  // %!(NOVERB), its remaining text unread. A width or precision taken from
+  // an argument ("*") must be an int of magnitude <= 1e6, else
+  // %!(BADWIDTH) / %!(BADPREC).
+  constexpr int kMaxWidth = 1'000'000;
   std::string out;
   size_t next = 0;
+  // Reads a number at i; nullopt (and i at the end) when it is too long.
+  auto number = [&](size_t& i) -> std::optional<int> {
+    int n = 0;
+    for (; i < format.size() && format[i] >= '0' && format[i] <= '9'; ++i) {
+      if (n > kMaxWidth) {
+        i = format.size();
+        return std::nullopt;
+      }
+      n = n * 10 + (format[i] - '0');
+    }
+    return n;
+  };
+  // The int argument for a '*'; nullopt when missing, not an int or too big.
+  auto star = [&]() -> std::optional<int> {
+    if (next >= args.size()) return std::nullopt;
+    const int64_t* n = std::get_if<int64_t>(&args[next++]);
+    if (!n || *n > kMaxWidth || *n < -kMaxWidth) return std::nullopt;
+    return static_cast<int>(*n);
+  };
   for (size_t i = 0; i < format.size();) {
+    if (out.size() > kMaxStringBytes) return out;  // the caller reports it
     if (format[i] != '%') {
       out += format[i++];
       continue;
@@ -184,17 +212,34 @@ std::string Sprintf(std::string_view format, std::span<const Value> args) {
       else if (f != ' ' && f != '#')
         break;
     }
-    auto number = [&] {
-      int n = 0;
-      while (i < format.size() && format[i] >= '0' && format[i] <= '9')
-        n = n * 10 + (format[i++] - '0');
-      return n;
-    };
-    if (i < format.size() && format[i] >= '1' && format[i] <= '9')
-      sp.width = number();
-    if (i < format.size() && format[i] == '.') {
+    bool bad_number = false;
+    if (i < format.size() && format[i] == '*') {
       ++i;
-      sp.precision = number();
+      std::optional<int> w = star();
+      if (!w) {
+        out += "%!(BADWIDTH)";
+      } else if (*w < 0) {  // a negative width pads on the right
+        sp.width = -*w;
+        sp.minus = true;
+      } else {
+        sp.width = *w;
+      }
+    } else if (i < format.size() && format[i] >= '1' && format[i] <= '9') {
+      std::optional<int> w = number(i);
+      bad_number = !w;
+      sp.width = w.value_or(-1);
+    }
+    if (!bad_number && i + 1 < format.size() && format[i] == '.') {
+      ++i;
+      if (format[i] == '*') {
+        ++i;
+        std::optional<int> p = star();
+        if (!p || *p < 0) out += "%!(BADPREC)";
+        sp.precision = p && *p >= 0 ? *p : -1;
+      } else {
+        std::optional<int> p = number(i);
+        sp.precision = p.value_or(0);  // "%.f" is precision 0
+      }
     }
     if (i >= format.size()) {
       out += "%!(NOVERB)";

@@ -19,8 +19,11 @@ std::string Sprint(std::span<const Value> args);
 // fmt.Sprintln: spaces between all operands, then a newline.
 std::string Sprintln(std::span<const Value> args);
 // fmt.Sprintf with verbs v s d q x X t f e g b o, flags - + 0, width and
-// precision. Mistakes print inline as Go does: "%!d(string=x)",
-// "%!s(MISSING)", "%!(EXTRA int=2)".
+// precision (digits or "*"). Mistakes print inline as Go does:
+// "%!d(string=x)", "%!s(MISSING)", "%!(EXTRA int=2)", and Go's caps on
+// widths and precisions too: more than 1e6 is "%!(NOVERB)" (the rest of the
+// format unread), or from "*" "%!(BADWIDTH)" / "%!(BADPREC)". Stops early
+// once the output is longer than kMaxStringBytes: callers check the size.
 std::string Sprintf(std::string_view format, std::span<const Value> args);
 
 }  // namespace kiln::interpolate

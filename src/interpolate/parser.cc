@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <optional>
 
@@ -44,6 +45,11 @@ std::optional<double> ParseGoFloat(std::string text) {
       !(std::isdigit(static_cast<unsigned char>(text[lead])) ||
         text[lead] == '.'))
     return std::nullopt;  // strtod would accept "inf" and "nan"
+  // Go's hexadecimal floats need a 'p' exponent; strtod's do not.
+  std::string_view digits = std::string_view(text).substr(lead);
+  if ((digits.starts_with("0x") || digits.starts_with("0X")) &&
+      digits.find_first_of("pP") == std::string_view::npos)
+    return std::nullopt;
   char* end = nullptr;
   double d = std::strtod(text.c_str(), &end);
   if (end != text.c_str() + text.size()) return std::nullopt;
@@ -74,6 +80,17 @@ class Parser {
                               std::string detail = {}) const {
     return std::unexpected(
         ErrorAt(src_, t.pos, t.end, std::move(summary), std::move(detail)));
+  }
+  // Counts one more level of nesting (a "(" or a block) opened at `at`; an
+  // error past kMaxNesting. The caller decrements depth_ when it closes.
+  std::optional<std::unexpected<Error>> Enter(const Token& at,
+                                              std::string_view what) {
+    if (depth_ >= kMaxNesting)
+      return Fail(at, "template nested too deeply",
+                  fmt::format("{} may be nested at most {} levels deep", what,
+                              kMaxNesting));
+    ++depth_;
+    return std::nullopt;
   }
   const Token* Peek() const { return i_ < toks_.size() ? &toks_[i_] : nullptr; }
   bool PeekIs(TokenKind kind) const { return Peek() && Peek()->kind == kind; }
@@ -115,8 +132,10 @@ class Parser {
                       fmt::format("{{{{{}}}}} is not supported", next->value),
                       "Packer templates support if, else and with");
         ++i_;
+        if (auto e = Enter(open, "{{if}} and {{with}} blocks")) return *e;
         auto block = ParseBlock(
             open, next->value == "if" ? Node::Kind::kIf : Node::Kind::kWith);
+        --depth_;
         if (!block) return std::unexpected(block.error());
         out.push_back(std::move(*block));
         continue;
@@ -148,7 +167,9 @@ class Parser {
         // "{{else if x}}" opens a nested if that shares our {{end}}.
         const Token& else_open = toks_[*stop - 1];
         ++i_;
+        if (auto e = Enter(else_open, "{{if}} and {{with}} blocks")) return *e;
         auto nested = ParseBlock(else_open, Node::Kind::kIf);
+        --depth_;
         if (!nested) return std::unexpected(nested.error());
         node.end = nested->end;
         node.else_body.push_back(std::move(*nested));
@@ -238,20 +259,30 @@ class Parser {
           op.int_value = *i;
           op.float_value = static_cast<double>(*i);
         } else if (auto f = ParseGoFloat(t->value)) {
+          // Digits alone that do not fit in int64 are an error, as in Go;
+          // only a float literal may be that large.
+          if (t->value.find_first_of(".eEpP") == std::string::npos)
+            return Fail(*t, fmt::format("integer overflow: \"{}\"", t->value),
+                        "integer constants must fit in 64 bits");
           op.float_value = *f;
           op.is_float = true;
-          op.is_int = *f == static_cast<double>(static_cast<int64_t>(*f));
-          op.int_value = static_cast<int64_t>(*f);
+          // An integral float is also an int when int64 can hold it
+          // ([-2^63, 2^63); converting a larger one is undefined).
+          constexpr double kTwo63 = 9223372036854775808.0;
+          op.is_int = *f >= -kTwo63 && *f < kTwo63 && *f == std::trunc(*f);
+          if (op.is_int) op.int_value = static_cast<int64_t>(*f);
         } else {
           return Fail(*t, fmt::format("bad number syntax: \"{}\"", t->value));
         }
         return op;
       }
       case TokenKind::kLeftParen: {
+        if (auto e = Enter(*t, "parenthesized pipelines")) return *e;
         parens_.push_back(t);
         auto pipe =
             ParsePipeline(*t, "parenthesized pipeline", TokenKind::kRightParen);
         parens_.pop_back();
+        --depth_;
         if (!pipe) return std::unexpected(pipe.error());
         op.kind = Operand::Kind::kPipeline;
         op.end = toks_[i_ - 1].end;
@@ -270,6 +301,7 @@ class Parser {
   std::vector<Token> toks_;
   size_t i_ = 0;
   std::vector<const Token*> parens_;  // open "(" around the current operand
+  int depth_ = 0;                     // open "(" and blocks, for Enter
 };
 
 }  // namespace

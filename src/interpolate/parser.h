@@ -63,8 +63,15 @@ struct Node {
 
 using NodeList = std::vector<Node>;
 
+// How deeply "( )" and {{if}}/{{with}} blocks may nest, together: the
+// parser, the evaluator and the checks recurse once per level, so deeper
+// input would exhaust the stack (Go grows its stacks; kiln reports an error,
+// as its HCL parser does at the same depth).
+inline constexpr int kMaxNesting = 200;
+
 // Lexes and parses; every function named must exist (Go checks this at parse
-// time, even in branches that never run).
+// time, even in branches that never run). Nesting beyond kMaxNesting is an
+// error at the "(" or "{{" that goes too deep.
 Result<NodeList> Parse(std::string_view text);
 
 }  // namespace kiln::interpolate

@@ -72,6 +72,75 @@ TEST(ParserTest, ErrorsPointIntoTheText) {
   EXPECT_EQ(SyntaxError("{{ 1x }}"), ":1:4: bad number syntax: \"1x\"");
 }
 
+// 10,000 nested parentheses overflowed the stack (SIGSEGV): the parser, the
+// evaluator and the checks recurse once per level.
+TEST(ParserTest, NestingIsLimited) {
+  auto nested = [](int n) {
+    return "{{ " + std::string(n, '(') + "1" + std::string(n, ')') + " }}";
+  };
+  EXPECT_TRUE(Parse(nested(kMaxNesting)));
+  EXPECT_EQ(Render(nested(kMaxNesting), {}).value_or("<error>"), "1");
+  // The error points at the first "(" beyond the limit.
+  EXPECT_EQ(SyntaxError(nested(kMaxNesting + 1)),
+            ":1:204: template nested too deeply: parenthesized pipelines may be nested at "
+            "most 200 levels deep");
+  EXPECT_EQ(SyntaxError(nested(10000)),
+            ":1:204: template nested too deeply: parenthesized pipelines may be nested at "
+            "most 200 levels deep");
+  auto e = Check(nested(10000));
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->where->start.column, 204);
+  EXPECT_EQ(Render(nested(10000), {}).error().where->start.column, 204);
+
+  // Blocks recurse the same way; "(" and blocks count together.
+  auto ifs = [](int n) {
+    std::string s;
+    for (int i = 0; i < n; ++i) s += "{{if 1}}";
+    s += "x";
+    for (int i = 0; i < n; ++i) s += "{{end}}";
+    return s;
+  };
+  EXPECT_EQ(Render(ifs(kMaxNesting), {}).value_or("<error>"), "x");
+  EXPECT_EQ(SyntaxError(ifs(10000)),
+            ":1:1601: template nested too deeply: {{if}} and {{with}} blocks may be nested "
+            "at most 200 levels deep");
+  EXPECT_EQ(SyntaxError(ifs(kMaxNesting) .insert(8 * kMaxNesting, "{{ (1) }}")),
+            ":1:1604: template nested too deeply: parenthesized pipelines may be nested at "
+            "most 200 levels deep");
+  std::string with_else;
+  for (int i = 0; i < 10000; ++i) with_else += "{{with 1}}{{else if 1}}";
+  // Each {{with}} and {{else if}} is a level: the 101st {{with}} is the 201st.
+  EXPECT_EQ(SyntaxError(with_else).substr(0, 32), ":1:2301: template nested too dee");
+}
+
+// Go: integer literals must fit in 64 bits ("integer overflow", as packer
+// 1.6.6 says). The 100-digit number was converted from double to int64,
+// which is undefined (UBSan: "is outside the range of representable values").
+TEST(ParserTest, IntegerOverflow) {
+  std::string big = "1" + std::string(99, '0');
+  EXPECT_EQ(SyntaxError("ab {{ " + big + " }}"),
+            ":1:7: integer overflow: \"" + big + "\": integer constants must fit in 64 bits");
+  EXPECT_EQ(SyntaxError("{{ printf \"%d\" -" + big + " }}"),
+            ":1:16: integer overflow: \"-" + big + "\": integer constants must fit in 64 bits");
+  EXPECT_EQ(SyntaxError("{{ 9223372036854775808 }}"),
+            ":1:4: integer overflow: \"9223372036854775808\": integer constants must fit in "
+            "64 bits");
+  EXPECT_EQ(SyntaxError("{{ 0xFFFFFFFFFFFFFFFFFFFF }}"),
+            ":1:4: bad number syntax: \"0xFFFFFFFFFFFFFFFFFFFF\"");
+  auto nodes = Parse("{{ -9223372036854775808 }}{{ 1e100 }}{{ 9.3e18 }}{{ -9.2e18 }}{{ 0x1p4 }}");
+  ASSERT_TRUE(nodes) << nodes.error().Message();
+  const Operand& min = (*nodes)[0].pipeline.commands[0].args[0];
+  EXPECT_TRUE(min.is_int);
+  EXPECT_EQ(min.int_value, INT64_MIN);
+  const Operand& huge = (*nodes)[1].pipeline.commands[0].args[0];
+  EXPECT_TRUE(huge.is_float);
+  EXPECT_FALSE(huge.is_int);  // integral, but beyond int64
+  EXPECT_FALSE((*nodes)[2].pipeline.commands[0].args[0].is_int);
+  EXPECT_TRUE((*nodes)[3].pipeline.commands[0].args[0].is_int);
+  EXPECT_EQ((*nodes)[3].pipeline.commands[0].args[0].int_value, -9200000000000000000);
+  EXPECT_EQ((*nodes)[4].pipeline.commands[0].args[0].int_value, 16);
+}
+
 TEST(ParserTest, ErrorRangeHasByteOffsets) {
   auto nodes = Parse("ab\ncd {{ nope }}");
   ASSERT_FALSE(nodes);

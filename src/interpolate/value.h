@@ -2,6 +2,7 @@
 // and return, plus the data map that `.` starts as.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -11,6 +12,12 @@
 namespace kiln::interpolate {
 
 using DataMap = std::map<std::string, std::string>;
+
+// The largest string a function may return or a template may render to.
+// Go has no such limit, so "{{printf "%9999999d%9999999d..."}}" or nested
+// replace_all could make Packer allocate without bound; kiln reports an
+// error instead.
+inline constexpr size_t kMaxStringBytes = size_t{64} << 20;
 
 // monostate is Go's nil / a missing value. The map is borrowed from Context.
 using Value = std::variant<std::monostate, bool, int64_t, double, std::string,

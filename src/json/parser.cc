@@ -178,6 +178,7 @@ class Parser {
         Advance();
         continue;
       }
+      SourcePos backslash = pos_;
       Advance();
       if (AtEnd()) return Unexpected("an escape character");
       char e = Peek();
@@ -205,8 +206,12 @@ class Parser {
           break;
         }
         default:
-          return SetError(SourcePos{pos_.line, pos_.column - 2, pos_.byte - 2},
-                          "JSON syntax error",
+          // At the backslash: counting back from pos_ breaks when `e` is a
+          // newline (the column restarted).
+          if (static_cast<unsigned char>(e) < 0x20)
+            return SetError(backslash, "JSON syntax error",
+                            fmt::format("invalid escape: '\\' before {}", Describe(e)));
+          return SetError(backslash, "JSON syntax error",
                           fmt::format("invalid escape '\\{}' in a string", e));
       }
       out.escapes.emplace_back(s.size(), pos_.byte - open.byte);

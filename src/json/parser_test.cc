@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "json/value.h"
 
 namespace kiln::json {
@@ -44,6 +46,17 @@ TEST(JsonParser, NumbersKeepTheirSourceText) {
   EXPECT_EQ(v->ToJson()[2], 0);
 }
 
+// Found by fuzz/json_fuzz.cc: nlohmann threw out_of_range (uncaught) on a
+// number beyond double.
+TEST(JsonParser, NumbersBeyondDoubleConvertWithoutThrowing) {
+  Result<Value> v = Parse("[1e400, -8.3E09542, 1e-400]", "t.json");
+  ASSERT_TRUE(v.has_value());
+  nlohmann::json j = v->ToJson();
+  EXPECT_EQ(j[0].get<double>(), HUGE_VAL);
+  EXPECT_EQ(j[1].get<double>(), -HUGE_VAL);
+  EXPECT_EQ(j[2].get<double>(), 0.0);
+}
+
 TEST(JsonParser, ReportsSyntaxErrorsAtTheOffendingCharacter) {
   Error e = ParseError("{\n \"builders\": [\n {\"type\": \"docker\",, }]}");
   ASSERT_TRUE(e.where);
@@ -65,6 +78,20 @@ TEST(JsonParser, RejectsTrailingCommasDuplicatesAndGarbage) {
   EXPECT_NE(ParseError("{\"a\" 1}").detail.find("':'"), std::string::npos);
   EXPECT_NE(ParseError("[01]").detail.find("','"), std::string::npos);
   EXPECT_NE(ParseError("[\"\\q\"]").detail.find("invalid escape"), std::string::npos);
+}
+
+// Found by fuzz/json_fuzz.cc: a backslash before a newline was reported at
+// column -1 of the next line.
+TEST(JsonParser, InvalidEscapePointsAtTheBackslash) {
+  Error e = ParseError("{\n  \"a\": \"x\\\n\"}");
+  ASSERT_TRUE(e.where);
+  EXPECT_EQ(e.where->start.line, 2);
+  EXPECT_EQ(e.where->start.column, 10);
+  EXPECT_EQ(e.where->start.byte, 11);
+  EXPECT_EQ(e.detail, "invalid escape: '\\' before end of line");
+  e = ParseError("[\"ab\\q\"]");
+  EXPECT_EQ(e.where->start.column, 5);
+  EXPECT_EQ(e.detail, "invalid escape '\\q' in a string");
 }
 
 TEST(JsonParser, UnterminatedStringPointsAtItsQuote) {

@@ -1,5 +1,7 @@
 #include "json/value.h"
 
+#include <cstdlib>
+
 namespace kiln::json {
 
 std::string_view KindName(Kind kind) {
@@ -47,7 +49,13 @@ nlohmann::json Value::ToJson() const {
   switch (kind) {
     case Kind::kNull: return nullptr;
     case Kind::kBool: return boolean;
-    case Kind::kNumber: return nlohmann::json::parse(text);
+    case Kind::kNumber: {
+      // nlohmann throws on a number beyond double (1e400); kiln's APIs do
+      // not throw, so such a number becomes +-infinity (what strtod says).
+      nlohmann::json n = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+      if (!n.is_discarded()) return n;
+      return std::strtod(text.c_str(), nullptr);
+    }
     case Kind::kString: return text;
     case Kind::kArray: {
       nlohmann::json out = nlohmann::json::array();
