@@ -14,9 +14,22 @@ std::string_view KindName(Kind kind) {
   return "a value";
 }
 
+namespace {
+thread_local std::uint64_t key_comparisons = 0;
+}  // namespace
+
+std::uint64_t KeyComparisons() { return key_comparisons; }
+void CountKeyComparisons(std::uint64_t n) { key_comparisons += n; }
+
+std::string Dump(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 const Member* Value::FindMember(std::string_view key) const {
-  for (const Member& m : members)
+  for (const Member& m : members) {
+    ++key_comparisons;
     if (m.key == key) return &m;
+  }
   return nullptr;
 }
 
@@ -47,7 +60,12 @@ nlohmann::json Value::ToJson() const {
   switch (kind) {
     case Kind::kNull: return nullptr;
     case Kind::kBool: return boolean;
-    case Kind::kNumber: return nlohmann::json::parse(text);
+    case Kind::kNumber: {
+      // Out of a double's range (an HCL number is exact) it cannot be a
+      // JSON number here; the digits survive as a string.
+      nlohmann::json n = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+      return n.is_discarded() ? nlohmann::json(text) : n;
+    }
     case Kind::kString: return text;
     case Kind::kArray: {
       nlohmann::json out = nlohmann::json::array();

@@ -345,7 +345,7 @@ Template ParseJsonTemplate(std::string_view text, const std::string& path, Diagn
   t.path = path;
   std::error_code ec;
   t.dir = std::filesystem::absolute(std::filesystem::path(path), ec).parent_path().string();
-  Result<Value> root = json::Parse(text, path);
+  Result<Value> root = json::Parse(text, path, {.float64_numbers = true});
   if (!root) {
     diags.push_back(root.error());
     return t;
