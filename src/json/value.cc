@@ -1,5 +1,7 @@
 #include "json/value.h"
 
+#include <cstdlib>
+
 namespace kiln::json {
 
 std::string_view KindName(Kind kind) {
@@ -61,10 +63,11 @@ nlohmann::json Value::ToJson() const {
     case Kind::kNull: return nullptr;
     case Kind::kBool: return boolean;
     case Kind::kNumber: {
-      // Out of a double's range (an HCL number is exact) it cannot be a
-      // JSON number here; the digits survive as a string.
+      // nlohmann throws on a number beyond double (1e400); kiln's APIs do
+      // not throw, so such a number becomes +-infinity (what strtod says).
       nlohmann::json n = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-      return n.is_discarded() ? nlohmann::json(text) : n;
+      if (!n.is_discarded()) return n;
+      return std::strtod(text.c_str(), nullptr);
     }
     case Kind::kString: return text;
     case Kind::kArray: {
