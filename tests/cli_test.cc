@@ -2,6 +2,8 @@
 // seed scenario, variable precedence, and secrets that never leak.
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <filesystem>
 #include <regex>
 
@@ -139,6 +141,24 @@ TEST(Cli, ErrorsShowTheSourceLineAndACaret) {
       << r.err;
   EXPECT_NE(r.err.find("  2 |   \"variables\": {\"api_token\": \"<sensitive>\", \"count\": 5},\n"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("    | " + std::string(53, ' ') + "^\n"), std::string::npos) << r.err;
+}
+
+
+// Issue 13: an error on a 10 MB line printed 20 MB (the line, then as much
+// padding for the caret). Generated here rather than committed.
+TEST(Cli, AnErrorOnATenMegabyteLinePrintsAWindow) {
+  std::string dir = ::testing::TempDir();
+  std::string path = dir + "/kiln-long-line.json";
+  std::ofstream(path) << "{\"builders\": [{\"type\": \"docker\", \"commit\": true, \"image\": \""
+                      << std::string(10'000'000, 'x') << "\", \"colour\": \"blue\"}]}\n";
+  RunResult r = RunKiln("validate kiln-long-line.json", dir);
+  std::remove(path.c_str());
+  EXPECT_EQ(r.exit_code, 1) << r.err.substr(0, 500);
+  EXPECT_NE(r.err.find("kiln-long-line.json:1:10000063: builder 1 (docker): unknown configuration key: 'colour'"),
+            std::string::npos)
+      << r.err.substr(0, 500);
+  EXPECT_LT(r.err.size(), 1'000u) << r.err.substr(0, 500);
+  EXPECT_NE(r.err.find("xxx\", \"colour\": \"blue\"}]}"), std::string::npos) << r.err.substr(0, 500);
 }
 
 }  // namespace

@@ -13,6 +13,11 @@
 // Evaluation uses the standard functions with base_dir = the fixtures folder,
 // a fixed clock (2024-01-02T03:04:05Z) and env("KILN_FIXTURE_ENV") = "from-env".
 // KILN_HCL_FIXTURES_WRITE=1 writes missing .expect files (review them!).
+//
+// NAME.pkr.hcl / NAME.pkr.json are Packer templates instead: `kiln validate`
+// runs on them (with -var-file=NAME.pkrvars.hcl or .json when one exists) and
+// NAME.expect is "valid" or its errors, "line:col: summary" in the template
+// and "FILE line:col: summary" in another file.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,6 +25,7 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "kiln_runner.h"
 #include "hcl/dump.h"
 #include "hcl/functions/functions.h"
 #include "hcl/value_json.h"
@@ -36,8 +42,9 @@ std::vector<std::string> FixtureNames() {
   std::vector<std::string> names;
   for (const auto& e : fs::directory_iterator(FixturesDir())) {
     if (!e.is_regular_file()) continue;
-    std::string ext = e.path().extension().string();
-    if (ext == ".hcl" || ext == ".json") names.push_back(e.path().filename().string());
+    std::string ext = e.path().extension().string(), name = e.path().filename().string();
+    if (name.find(".pkrvars.") != std::string::npos) continue;  // a Packer fixture's var file
+    if (ext == ".hcl" || ext == ".json") names.push_back(name);
   }
   std::sort(names.begin(), names.end());
   return names;
@@ -59,6 +66,32 @@ struct Outcome {
   std::string errors;  // "line:col: summary" lines
   std::string json;    // compact JSON of the value, if no errors
 };
+
+bool IsPackerFixture(const std::string& name) { return name.ends_with(".pkr.hcl") || name.ends_with(".pkr.json"); }
+
+// A Packer template through `kiln validate`: "valid", or its error lines.
+std::string RunPackerFixture(const std::string& name) {
+  std::string stem = name.substr(0, name.rfind(".pkr."));
+  std::string args = "validate";
+  for (const char* ext : {".pkrvars.hcl", ".pkrvars.json"})
+    if (fs::exists(FixturesDir() / (stem + ext))) args += " -var-file=" + stem + ext;
+  kiln::testing::RunResult r = kiln::testing::RunKiln(args + " " + name, FixturesDir().string());
+  if (r.exit_code == 0) return "valid";
+  std::string out;
+  std::istringstream in(r.err);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with("Error: ")) continue;
+    line = line.substr(7);  // FILE:LINE:COL: summary
+    std::size_t c1 = line.find(':'), c2 = line.find(':', c1 + 1), c3 = line.find(": ", c2 + 1);
+    if (c1 == std::string::npos || c2 == std::string::npos || c3 == std::string::npos) {
+      out += "0:0: " + line + "\n";
+      continue;
+    }
+    std::string file = line.substr(0, c1), position = line.substr(c1 + 1, c3 - c1 - 1);
+    out += (file == name ? "" : file + " ") + position + ": " + line.substr(c3 + 2) + "\n";
+  }
+  return out.empty() ? "exit " + std::to_string(r.exit_code) + ": " + r.all() : out;
+}
 
 Outcome RunFixture(const std::string& name) {
   fs::path path = FixturesDir() / name;
@@ -114,6 +147,12 @@ class HclFixture : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(HclFixture, MatchesExpectation) {
   const std::string name = GetParam();
+  if (IsPackerFixture(name)) {
+    fs::path expect_path = FixturesDir() / (name.substr(0, name.rfind(".pkr.")) + ".expect");
+    ASSERT_TRUE(fs::exists(expect_path)) << expect_path;
+    EXPECT_EQ(Trim(ReadText(expect_path)), Trim(RunPackerFixture(name))) << name;
+    return;
+  }
   fs::path expect_path = FixturesDir() / (fs::path(name).stem().string() + ".expect");
   if (fs::exists(expect_path)) {
     std::string expect = ReadText(expect_path);

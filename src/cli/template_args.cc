@@ -9,6 +9,7 @@
 #include "template/hcl_loader.h"
 #include "template/json_loader.h"
 #include "ui/diagnostics.h"
+#include "json/value.h"
 
 namespace kiln::cli {
 
@@ -114,7 +115,7 @@ LoadedTemplate LoadTemplate(const std::string& path, const TemplateArgs& args, L
   loaded.builds = tmpl::PrepareBuilds(loaded.tmpl, loaded.vars, args.selection, ctx, loaded.diags);
   // Communicator passwords and key material are secrets whatever their source.
   for (const tmpl::PreparedBuild& b : loaded.builds) communicators::ssh::RegisterSecrets(b.builder.config);
-  for (const tmpl::PreparedBuild& b : loaded.builds) ui::Log("build {}: {}", b.name, b.builder.config.values.dump());
+  for (const tmpl::PreparedBuild& b : loaded.builds) ui::Log("build {}: {}", b.name, json::Dump(b.builder.config.values));
   return loaded;
 }
 

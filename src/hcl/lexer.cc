@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/utf8.h"
+
 namespace kiln::hcl {
 
 std::string_view TokenTypeName(TokenType type) {
@@ -63,14 +65,8 @@ bool IsIdentStart(unsigned char c) {
 bool IsIdentContinue(unsigned char c) { return IsIdentStart(c) || IsDigit(c) || c == '-'; }
 
 // Length of the valid UTF-8 sequence at s[i], or 0 if invalid.
-int Utf8Len(std::string_view s, std::size_t i) {
-  unsigned char c = s[i];
-  int n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (int k = 1; k < n; ++k)
-    if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return 0;
-  return n;
-}
+// Strict (RFC 3629): overlong forms and encoded surrogates are bad too.
+int Utf8Len(std::string_view s, std::size_t i) { return Utf8SequenceLength(s, i); }
 
 class Lexer {
  public:
@@ -154,7 +150,28 @@ class Lexer {
     Advance(n);
     t.range = Range{filename_, start, pos_};
     tokens_.push_back(std::move(t));
+    if (type == TokenType::kQuotedLit || type == TokenType::kStringLit) CheckUtf8(tokens_.back());
     return tokens_.back();
+  }
+
+  // String contents must be UTF-8 too, as HCL requires of a whole file: the
+  // first bad byte of a literal is an error at that byte.
+  void CheckUtf8(const Token& t) {
+    std::size_t bad = FindInvalidUtf8(t.bytes);
+    if (bad == std::string::npos) return;
+    Pos at = t.range.start;
+    for (std::size_t k = 0; k < bad; ++k, ++at.byte) {
+      if (t.bytes[k] == '\n') {
+        ++at.line;
+        at.column = 1;
+      } else {
+        ++at.column;
+      }
+    }
+    Pos after = at;
+    ++after.byte, ++after.column;
+    Error(Range{filename_, at, after}, "Invalid character encoding",
+          "All input files must be UTF-8 encoded. Ensure that UTF-8 encoding is selected in your editor.");
   }
 
   void Advance(std::size_t n) {

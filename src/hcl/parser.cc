@@ -1273,6 +1273,14 @@ std::string DecodeQuotedLiteral(std::string_view bytes, const Range& range, Diag
                                               e, len)));
           break;
         }
+        if (cp >= 0xD800 && cp <= 0xDFFF) {  // UTF-16 halves are not characters
+          diags.push_back(ErrorAt(range, "Invalid escape sequence",
+                                  fmt::format("\\{}{:04X} is a UTF-16 surrogate, which UTF-8 cannot encode; "
+                                              "write the character itself, or \\U and its code point.",
+                                              e, cp)));
+          i += len;
+          break;
+        }
         AppendUtf8(out, cp);
         i += len;
         break;

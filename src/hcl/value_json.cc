@@ -2,11 +2,15 @@
 
 #include <fmt/format.h>
 
+#include "util/utf8.h"
+
 namespace kiln::hcl {
 
 namespace {
 
-void Quote(const std::string& s, std::string& out) {
+void Quote(const std::string& text, std::string& out) {
+  // A -var value may hold any bytes; Go's encoder writes U+FFFD for bad ones.
+  const std::string s = ToValidUtf8(text);
   out += '"';
   for (unsigned char c : s) {
     switch (c) {

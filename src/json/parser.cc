@@ -1,9 +1,13 @@
 // A small recursive-descent JSON parser (RFC 8259) that keeps positions.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
+#include <unordered_map>
 
 #include "json/value.h"
+#include "util/float64.h"
+#include "util/utf8.h"
 
 namespace kiln::json {
 namespace {
@@ -126,25 +130,11 @@ class Parser {
     }
     out.kind = Kind::kNumber;
     out.text = std::string(text_.substr(start, pos_.byte - start));
+    if (options_.float64_numbers && !ParseFloat64(out.text))
+      return SetError(out.range.start, "number out of range",
+                      fmt::format("{} does not fit in a 64-bit float (at most about 1.8e308 in size)",
+                                  out.text.size() > 40 ? out.text.substr(0, 40) + "..." : out.text));
     return true;
-  }
-
-  static void AppendUtf8(std::string& s, std::uint32_t cp) {
-    if (cp < 0x80) {
-      s += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      s += static_cast<char>(0xC0 | (cp >> 6));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      s += static_cast<char>(0xE0 | (cp >> 12));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      s += static_cast<char>(0xF0 | (cp >> 18));
-      s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      s += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   }
 
   bool ReadHex4(std::uint32_t& cp) {
@@ -174,8 +164,22 @@ class Parser {
         return SetError(pos_, "JSON syntax error",
                         fmt::format("{} in a string; escape it", Describe(c)));
       if (c != '\\') {
-        s += c;
+        if (static_cast<unsigned char>(c) < 0x80) {
+          s += c;
+          Advance();
+          continue;
+        }
+        // Bytes that are not UTF-8 become U+FFFD, one per byte, as Go's
+        // decoder (and so Packer) does; nothing downstream sees bad UTF-8.
+        int n = Utf8SequenceLength(text_, pos_.byte);
+        if (n > 0) {
+          s.append(text_.substr(pos_.byte, n));
+          for (int k = 0; k < n; ++k) Advance();
+          continue;
+        }
+        s += kReplacementChar;
         Advance();
+        out.escapes.emplace_back(s.size(), pos_.byte - open.byte);
         continue;
       }
       SourcePos backslash = pos_;
@@ -195,12 +199,16 @@ class Parser {
         case 'u': {
           std::uint32_t cp;
           if (!ReadHex4(cp)) return false;
+          // A surrogate pair is one character; a lone surrogate is U+FFFD
+          // (AppendUtf8), and whatever escape follows it stands on its own.
           if (cp >= 0xD800 && cp < 0xDC00 && text_.substr(pos_.byte, 2) == "\\u") {
-            Advance(), Advance();
-            std::uint32_t low;
-            if (!ReadHex4(low)) return false;
-            if (low >= 0xDC00 && low < 0xE000)
+            std::uint32_t low = 0;
+            auto [end, ec] = std::from_chars(text_.data() + pos_.byte + 2,
+                                             text_.data() + std::min<std::size_t>(text_.size(), pos_.byte + 6), low, 16);
+            if (ec == std::errc() && end == text_.data() + pos_.byte + 6 && low >= 0xDC00 && low < 0xE000) {
+              for (int i = 0; i < 6; ++i) Advance();
               cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+            }
           }
           AppendUtf8(s, cp);
           break;
@@ -253,6 +261,7 @@ class Parser {
       Advance();
       return true;
     }
+    std::unordered_map<std::string, std::size_t> index;  // key -> member
     while (true) {
       SkipSpace();
       if (!AtEnd() && Peek() == '}')
@@ -263,17 +272,19 @@ class Parser {
       key.range.start = pos_;
       if (!ParseString(key)) return false;
       key.range = SourceRange{file_, key.range.start, pos_};
-      if (const Member* seen = out.FindMember(key.text); seen && options_.allow_duplicate_keys) {
-        out.members.erase(out.members.begin() + (seen - out.members.data()));
-      } else if (seen) {
+      // One hash look-up per key: an object of n members parses in O(n).
+      CountKeyComparisons(1);
+      auto [seen, fresh] = index.try_emplace(key.text, out.members.size());
+      if (!fresh && !options_.allow_duplicate_keys)
         return SetError(key.range.start, "JSON syntax error",
                         fmt::format("duplicate key '{}'", key.text));
-      }
       SkipSpace();
       if (AtEnd() || Peek() != ':') return Unexpected("':' after an object key");
       Advance();
       SkipSpace();
-      Member& m = out.members.emplace_back();
+      // A repeated key (var files, as Go) takes the first one's place: last wins.
+      Member& m = fresh ? out.members.emplace_back() : out.members[seen->second];
+      m.value = Value();
       m.key = std::move(key.text);
       m.key_range = key.range;
       if (!ParseValue(m.value, depth + 1)) return false;

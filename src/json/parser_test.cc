@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -104,6 +105,74 @@ TEST(JsonParser, DeepNestingIsAnErrorNotACrash) {
   std::string deep(100000, '[');
   Error e = ParseError(deep);
   EXPECT_NE(e.detail.find("too deep"), std::string::npos);
+}
+
+
+// Issue 13: bytes that are not UTF-8 and lone surrogates reached nlohmann's
+// dump() and aborted kiln. They become U+FFFD as Go's decoder makes them, and
+// positions after them still point at the file's bytes.
+TEST(JsonParser, ReplacesInvalidUtf8AsGoDoes) {
+  Result<Value> v = Parse("{\"k\": \"a\xff\xfe" "b{{x}}\"}", "t.json");
+  ASSERT_TRUE(v.has_value());
+  const Value* k = v->Find("k");
+  EXPECT_EQ(k->text, "a\xEF\xBF\xBD\xEF\xBF\xBD" "b{{x}}");
+  // "{{" is decoded byte 8; in the file it is at column 12.
+  EXPECT_EQ(k->PosOfChar(k->text.find("{{")).column, 12);
+  v = Parse("{\"k\": \"caf\xc3\xa9 ok\"}", "t.json");  // well-formed UTF-8 is kept
+  EXPECT_EQ(v->Find("k")->text, "caf\xc3\xa9 ok");
+}
+
+TEST(JsonParser, LoneSurrogatesBecomeReplacementCharacters) {
+  Result<Value> v = Parse(R"({"a": "\ud800", "b": "\udc00x", "c": "\ud800\u0041", "d": "\ud83d\ude00{{x}}"})", "t.json");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->Find("a")->text, "\xEF\xBF\xBD");
+  EXPECT_EQ(v->Find("b")->text, "\xEF\xBF\xBDx");
+  EXPECT_EQ(v->Find("c")->text, "\xEF\xBF\xBD" "A");  // the escape after a lone high surrogate survives
+  const Value* d = v->Find("d");
+  EXPECT_EQ(d->text, "\xF0\x9F\x98\x80{{x}}");
+  EXPECT_EQ(d->PosOfChar(4).column, d->range.start.column + 13);
+  EXPECT_NO_THROW((void)nlohmann::json(v->ToJson()).dump());
+}
+
+TEST(JsonParser, NumbersBeyondFloat64AreAPositionedErrorWhenAsked) {
+  Result<Value> v = Parse("{\n  \"pull\": 1e400\n}", "t.json", {.float64_numbers = true});
+  ASSERT_FALSE(v.has_value());
+  EXPECT_EQ(v.error().summary, "number out of range");
+  EXPECT_EQ(v.error().where->start.line, 2);
+  EXPECT_EQ(v.error().where->start.column, 11);
+  EXPECT_FALSE(Parse("[-1e309]", "t.json", {.float64_numbers = true}).has_value());
+  EXPECT_TRUE(Parse("[1e-400, 1.7e308]", "t.json", {.float64_numbers = true}).has_value());  // underflow: 0, as Go
+  // Without the option (HCL's exact numbers) it parses.
+  EXPECT_TRUE(Parse("[1e400]", "t.json").has_value());
+}
+
+TEST(JsonParser, DumpNeverThrowsOnBadUtf8) {
+  nlohmann::json j = {{"v", std::string("a\xff")}};
+  EXPECT_EQ(Dump(j), "{\"v\":\"a\xEF\xBF\xBD\"}");
+}
+
+// Issue 13: 200,000 variables took minutes, each key being checked against
+// every earlier one. Counted, not timed: n keys cost O(n) comparisons.
+TEST(JsonParser, ObjectsParseInLinearKeyComparisons) {
+  auto comparisons = [](int n, bool duplicates) {
+    std::string text = "{";
+    for (int i = 0; i < n; ++i) text += fmt::format("{}\"key{}\": \"v\"", i ? ", " : "", duplicates ? i % 100 : i);
+    text += "}";
+    std::uint64_t before = KeyComparisons();
+    Result<Value> v = Parse(text, "t.json", {.allow_duplicate_keys = duplicates});
+    EXPECT_TRUE(v.has_value());
+    return KeyComparisons() - before;
+  };
+  for (bool duplicates : {false, true}) {
+    std::uint64_t small = comparisons(2'000, duplicates), large = comparisons(20'000, duplicates);
+    EXPECT_LE(small, 2 * 2'000u);
+    EXPECT_LE(large, 2 * 20'000u) << "quadratic: " << small << " -> " << large;
+  }
+  // A repeated key in a var file: the last value wins.
+  Result<Value> v = Parse(R"({"a": "1", "b": "2", "a": "3"})", "t.json", {.allow_duplicate_keys = true});
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->members.size(), 2u);
+  EXPECT_EQ(v->Find("a")->text, "3");
 }
 
 }  // namespace

@@ -16,9 +16,22 @@ std::string_view KindName(Kind kind) {
   return "a value";
 }
 
+namespace {
+thread_local std::uint64_t key_comparisons = 0;
+}  // namespace
+
+std::uint64_t KeyComparisons() { return key_comparisons; }
+void CountKeyComparisons(std::uint64_t n) { key_comparisons += n; }
+
+std::string Dump(const nlohmann::json& j, int indent) {
+  return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 const Member* Value::FindMember(std::string_view key) const {
-  for (const Member& m : members)
+  for (const Member& m : members) {
+    ++key_comparisons;
     if (m.key == key) return &m;
+  }
   return nullptr;
 }
 

@@ -61,7 +61,22 @@ struct ParseOptions {
   // key overwrites, and whatever follows the first value is ignored.
   bool allow_duplicate_keys = false;
   bool ignore_trailing_data = false;
+  // Go decodes a Packer template's numbers into float64: one beyond a
+  // double's range (1e400) is an error ("number out of range") at the
+  // number. HCL's JSON syntax keeps exact numbers and leaves this off.
+  bool float64_numbers = false;
 };
+
+// Member-key comparisons made so far on this thread by FindMember and the
+// parser's duplicate-key check: tests use it to show that n members cost
+// O(n), without timing anything.
+std::uint64_t KeyComparisons();
+void CountKeyComparisons(std::uint64_t n);
+
+// nlohmann's dump(), but bytes that are not UTF-8 (a -var value can hold
+// any) come out as U+FFFD, as Go's json.Marshal writes them, instead of
+// throwing. Use it for every JSON text built from user data.
+std::string Dump(const nlohmann::json& j, int indent = -1);
 
 // Parses a whole document. Duplicate keys within one object are an error, as
 // in Packer's templates. `file` is used in error positions only.

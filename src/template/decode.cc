@@ -3,8 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 
 #include "template/weak_decode.h"
+#include "util/float64.h"
 #include "util/go_duration.h"
 
 namespace kiln::tmpl {
@@ -94,6 +96,10 @@ class Decoder {
     return all;
   }
 
+  static std::string Shortened(const std::string& text) {
+    return text.size() > 40 ? text.substr(0, 40) + "..." : text;
+  }
+
   void TypeError(const json::Value& v, const std::string& path, OptionKind kind, std::string detail = {}) {
     failed_ = true;
     if (detail.empty()) detail = fmt::format("found {}", json::KindName(v.kind));
@@ -141,6 +147,14 @@ class Decoder {
     auto quoted = [&](std::string_view what) {
       return v->is_string() ? fmt::format("\"{}\" is not {}", v->text, what) : std::string();
     };
+    // A number beyond a double's range (HCL keeps 1e400 exact; the JSON
+    // reader already rejects it) is no bool, int, float or duration.
+    if (v->kind == json::Kind::kNumber && opt.kind != OptionKind::kString && !ParseFloat64(v->text)) {
+      failed_ = true;
+      diags_.push_back(MakeError(raw.range, fmt::format("{}: '{}': number out of range", label_, path),
+                                 fmt::format("{} does not fit in a 64-bit float", Shortened(v->text))));
+      return nullptr;
+    }
     switch (opt.kind) {
       case OptionKind::kString:
         if (auto s = WeakString(*v)) return *s;
@@ -160,7 +174,16 @@ class Decoder {
         return nullptr;
       case OptionKind::kDuration:
         if (v->is_string() && (opt.deferred || IsGoDuration(v->text))) return v->text;
-        if (v->kind == json::Kind::kNumber) return v->text + "ns";  // Go: an integer is nanoseconds
+        if (v->kind == json::Kind::kNumber) {
+          // Go: a number is nanoseconds, truncated to an int64 (which a
+          // time.Duration is); beyond ±2^63 ns (about 292 years) it is an error.
+          double ns = std::trunc(*ParseFloat64(v->text));
+          if (std::fabs(ns) < 9223372036854775807.0) return fmt::format("{}ns", static_cast<long long>(ns));
+          TypeError(raw, path, opt.kind,
+                    fmt::format("{} ns is out of range: a duration is at most 2562047h47m16.854775807s",
+                                Shortened(v->text)));
+          return nullptr;
+        }
         TypeError(raw, path, opt.kind, quoted("a duration; write e.g. \"10s\", \"5m\" or \"1h30m\""));
         return nullptr;
       default:

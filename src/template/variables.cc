@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <functional>
+#include <set>
+#include <utility>
 
 #include "template/decode.h"
 #include "util/files.h"
@@ -35,6 +37,8 @@ Result<std::map<std::string, std::string>> ReadVarFile(const std::string& path) 
 }
 
 namespace {
+
+constexpr std::size_t kMaxVariableDepth = 1000;
 
 // Where a value came from: a default keeps its node for error positions.
 struct RawValue {
@@ -75,6 +79,8 @@ VariableValues ResolveVariables(const Template& t, const VariableArgs& args,
   // still being rendered means a cycle.
   VariableValues out;
   std::vector<std::string> rendering;  // the chain of variables in progress
+  std::set<std::string> in_progress;   // the same, for O(log n) look-ups
+  bool too_deep = false;               // reported once
   std::function<Result<std::optional<std::string>>(const std::string&)> lookup;
   interpolate::Context ctx = base;
   ctx.env_allowed = true;
@@ -84,7 +90,8 @@ VariableValues ResolveVariables(const Template& t, const VariableArgs& args,
     if (auto done = out.values.find(name); done != out.values.end()) return done->second;
     auto it = raw.find(name);
     if (it == raw.end()) return std::nullopt;
-    if (auto at = std::find(rendering.begin(), rendering.end(), name); at != rendering.end()) {
+    if (in_progress.contains(name)) {
+      auto at = std::find(rendering.begin(), rendering.end(), name);
       std::string loop;
       for (; at != rendering.end(); ++at) loop += *at + " -> ";
       Error e = MakeError(fmt::format("variables refer to each other in a loop: {}{}", loop, name),
@@ -96,7 +103,21 @@ VariableValues ResolveVariables(const Template& t, const VariableArgs& args,
       diags.push_back(std::move(e));
       return std::string();  // reported once; the rest of the loop renders on
     }
+    if (rendering.size() >= kMaxVariableDepth) {
+      // Each level is a native stack frame chain: thousands would overflow it.
+      if (std::exchange(too_deep, true)) return std::string();
+      Error e = MakeError(fmt::format("variable {}: variables refer to each other more than {} levels deep",
+                                      name, kMaxVariableDepth),
+                          "shorten the chain of {{user}} references");
+      if (const json::Value* node = it->second.node) {
+        std::size_t action = node->text.find("{{");
+        e.where = node->RangeOfChars(action == std::string::npos ? 0 : action, 2);
+      }
+      diags.push_back(std::move(e));
+      return std::string();  // reported once; the chain renders on with ""
+    }
     rendering.push_back(name);
+    in_progress.insert(name);
     std::optional<std::string> rendered;
     Diagnostics local;
     if (!interpolate::HasActions(it->second.text)) {
@@ -109,6 +130,7 @@ VariableValues ResolveVariables(const Template& t, const VariableArgs& args,
       local.push_back(MakeError(fmt::format("variable {}: {}", name, r.error().summary), r.error().detail));
     }
     rendering.pop_back();
+    in_progress.erase(name);
     if (!rendered) {
       out.values[name] = "";  // reported once, here; users of it see ""
       for (Error& e : local) diags.push_back(std::move(e));

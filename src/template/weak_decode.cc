@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 
+#include "util/float64.h"
+
 namespace kiln::tmpl {
 
 std::optional<bool> WeakBool(std::string_view t) {
@@ -16,7 +18,11 @@ std::optional<bool> WeakBool(const json::Value& v) {
   switch (v.kind) {
     case json::Kind::kBool: return v.boolean;
     case json::Kind::kString: return WeakBool(std::string_view(v.text));
-    case json::Kind::kNumber: return std::stod(v.text) != 0;
+    case json::Kind::kNumber: {
+      std::optional<double> d = ParseFloat64(v.text);
+      if (!d) return std::nullopt;  // out of range
+      return *d != 0;
+    }
     default: return std::nullopt;
   }
 }
@@ -34,8 +40,8 @@ std::optional<long long> WeakInt(const json::Value& v) {
     case json::Kind::kString: return WeakInt(std::string_view(v.text));
     case json::Kind::kNumber: {
       if (auto n = WeakInt(std::string_view(v.text))) return n;
-      double d = std::stod(v.text);
-      if (d == std::trunc(d) && std::fabs(d) < 9e18) return static_cast<long long>(d);
+      std::optional<double> d = ParseFloat64(v.text);
+      if (d && *d == std::trunc(*d) && std::fabs(*d) < 9e18) return static_cast<long long>(*d);
       return std::nullopt;
     }
     default: return std::nullopt;
@@ -45,13 +51,8 @@ std::optional<long long> WeakInt(const json::Value& v) {
 std::optional<double> WeakFloat(const json::Value& v) {
   switch (v.kind) {
     case json::Kind::kBool: return v.boolean ? 1.0 : 0.0;
-    case json::Kind::kNumber: return std::stod(v.text);
-    case json::Kind::kString: {
-      double d = 0;
-      auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), d);
-      if (ec != std::errc() || end != v.text.data() + v.text.size() || v.text.empty()) return std::nullopt;
-      return d;
-    }
+    case json::Kind::kNumber:
+    case json::Kind::kString: return ParseFloat64(v.text);
     default: return std::nullopt;
   }
 }

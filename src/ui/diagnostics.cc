@@ -27,6 +27,23 @@ std::optional<std::string> SourceCache::Line(const std::string& file, int line) 
   return std::string(out);
 }
 
+Excerpt CutExcerpt(std::string_view line, std::size_t column, const MaskFn& mask) {
+  // Masked first, so that a cut can never leave half a secret unmasked.
+  std::string text = mask ? mask(line) : std::string(line);
+  std::string before = mask ? mask(line.substr(0, column)) : std::string(line.substr(0, column));
+  std::size_t caret = std::min(before.size(), text.size());
+  if (text.size() <= kExcerptWidth) return {std::move(text), std::move(before)};
+  // A window of kExcerptWidth bytes around the caret, on UTF-8 boundaries.
+  auto continuation = [&](std::size_t i) { return i < text.size() && (static_cast<unsigned char>(text[i]) & 0xC0) == 0x80; };
+  std::size_t start = caret > kExcerptWidth / 2 ? caret - kExcerptWidth / 2 : 0;
+  std::size_t end = std::min(text.size(), start + kExcerptWidth);
+  if (end == text.size()) start = end - kExcerptWidth;
+  for (int k = 0; k < 3 && continuation(start) && start < caret; ++k) ++start;
+  for (int k = 0; k < 3 && continuation(end) && end > caret; ++k) --end;
+  std::string head = start > 0 ? "..." : "", tail = end < text.size() ? "..." : "";
+  return {head + text.substr(start, end - start) + tail, head + text.substr(start, caret - start)};
+}
+
 std::string RenderDiagnostic(const Error& error, SourceCache& sources, const MaskFn& mask) {
   std::string out = fmt::format("{}: ", error.warning ? "Warning" : "Error");
   if (error.where && !error.where->file.empty())
@@ -36,12 +53,12 @@ std::string RenderDiagnostic(const Error& error, SourceCache& sources, const Mas
   if (error.where && !error.where->file.empty() && !error.hide_source) {
     if (std::optional<std::string> line = sources.Line(error.where->file, error.where->start.line)) {
       std::string number = std::to_string(error.where->start.line);
+      std::size_t column = std::min<std::size_t>(std::max(0, error.where->start.column - 1), line->size());
+      Excerpt excerpt = CutExcerpt(*line, column, mask);
       // Tabs stay tabs under the caret so it lines up in a terminal.
-      std::string before = line->substr(0, std::max(0, error.where->start.column - 1));
-      if (mask) before = mask(before);
       std::string pad;
-      for (char c : before) pad += c == '\t' ? '\t' : ' ';
-      out += fmt::format("\n  {} | {}\n  {:>{}} | {}^\n", number, *line, "", number.size(), pad);
+      for (char c : excerpt.before_caret) pad += c == '\t' ? '\t' : ' ';
+      out += fmt::format("\n  {} | {}\n  {:>{}} | {}^\n", number, excerpt.text, "", number.size(), pad);
     }
   }
   return out;

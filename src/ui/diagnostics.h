@@ -28,6 +28,16 @@ class SourceCache {
 // by the masked width of what precedes it, so it still lines up.
 using MaskFn = std::function<std::string(std::string_view)>;
 
+// The source line under an error, cut to a window of about kExcerptWidth
+// bytes around the caret when longer ("..." marks a cut), so an error on a
+// 10 MB line prints a line, not 20 MB. Masked before it is cut.
+inline constexpr std::size_t kExcerptWidth = 120;
+struct Excerpt {
+  std::string text;          // what to print after "N | "
+  std::string before_caret;  // the part of `text` before the caret
+};
+Excerpt CutExcerpt(std::string_view line, std::size_t column, const MaskFn& mask = {});
+
 std::string RenderDiagnostic(const Error& error, SourceCache& sources, const MaskFn& mask = {});
 
 // Renders all of `diags` (errors and warnings), dropping exact repeats.

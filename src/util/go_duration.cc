@@ -1,14 +1,20 @@
 #include "util/go_duration.h"
 
-#include <cmath>
+#include <cstdint>
 #include <utility>
 
 namespace kiln {
 
+// Exact integer arithmetic, as Go's: a duration is an int64 of nanoseconds,
+// and a text beyond it ("9999999999h", 2^63 ns) is an error, not a double
+// rounded into range.
 std::optional<std::chrono::nanoseconds> ParseGoDuration(std::string_view s) {
-  static constexpr std::pair<std::string_view, double> kUnits[] = {
-      {"ns", 1}, {"us", 1e3}, {"\xC2\xB5s", 1e3}, {"\xCE\xBCs", 1e3}, {"ms", 1e6},
-      {"s", 1e9}, {"m", 60e9}, {"h", 3600e9}};
+  using u128 = unsigned __int128;
+  static constexpr std::pair<std::string_view, std::uint64_t> kUnits[] = {
+      {"ns", 1},           {"us", 1'000},          {"\xC2\xB5s", 1'000}, {"\xCE\xBCs", 1'000},
+      {"ms", 1'000'000},   {"s", 1'000'000'000},   {"m", 60'000'000'000}, {"h", 3'600'000'000'000}};
+  constexpr u128 kLimit = u128(1) << 63;  // |int64 min|
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
   bool negative = false;
   if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
     negative = s[0] == '-';
@@ -16,30 +22,35 @@ std::optional<std::chrono::nanoseconds> ParseGoDuration(std::string_view s) {
   }
   if (s == "0") return std::chrono::nanoseconds(0);
   if (s.empty()) return std::nullopt;
-  double total = 0;
+  u128 total = 0;
   while (!s.empty()) {
     std::size_t i = 0;
-    double value = 0;
+    u128 whole = 0;
     bool digits = false;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') value = value * 10 + (s[i++] - '0'), digits = true;
+    for (; i < s.size() && digit(s[i]); ++i, digits = true) {
+      whole = whole * 10 + (s[i] - '0');
+      if (whole > kLimit) return std::nullopt;
+    }
+    u128 fraction = 0, scale = 1;  // fraction / scale, up to 19 digits kept
     if (i < s.size() && s[i] == '.') {
-      ++i;
-      double scale = 0.1;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9') value += (s[i++] - '0') * scale, scale /= 10, digits = true;
+      for (++i; i < s.size() && digit(s[i]); ++i, digits = true)
+        if (scale < u128(10'000'000'000'000'000'000ull)) fraction = fraction * 10 + (s[i] - '0'), scale *= 10;
     }
     if (!digits) return std::nullopt;
     std::size_t unit_start = i;
-    while (i < s.size() && !(s[i] >= '0' && s[i] <= '9') && s[i] != '.') ++i;
+    while (i < s.size() && !digit(s[i]) && s[i] != '.') ++i;
     std::string_view unit = s.substr(unit_start, i - unit_start);
-    bool known = false;
-    for (const auto& [name, factor] : kUnits)
-      if (unit == name) total += value * factor, known = true;
-    if (!known) return std::nullopt;  // a missing unit is an error too, as in Go
+    std::uint64_t factor = 0;
+    for (const auto& [name, f] : kUnits)
+      if (unit == name) factor = f;
+    if (factor == 0) return std::nullopt;  // a missing or unknown unit, as in Go
+    total += whole * factor + fraction * factor / scale;
+    if (total > kLimit) return std::nullopt;
     s.remove_prefix(i);
   }
-  if (total > 9.2e18) return std::nullopt;
-  auto ns = std::chrono::nanoseconds(static_cast<long long>(std::llround(total)));
-  return negative ? -ns : ns;
+  if (!negative && total == kLimit) return std::nullopt;
+  std::int64_t ns = total == kLimit ? INT64_MIN : static_cast<std::int64_t>(total);
+  return std::chrono::nanoseconds(negative && ns != INT64_MIN ? -ns : ns);
 }
 
 }  // namespace kiln

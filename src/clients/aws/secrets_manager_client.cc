@@ -9,6 +9,7 @@
 
 #include "clients/aws/http.h"
 #include "ui/output.h"
+#include "json/value.h"
 
 namespace kiln::clients::aws {
 namespace {
@@ -72,7 +73,7 @@ ApiResult<SecretValue> SecretsManagerClient::GetSecretValue(std::string_view sec
                                                             const CancelToken& cancel) const {
   // The current version, as Packer asks for it.
   nlohmann::json request = {{"SecretId", secret_id}, {"VersionStage", "AWSCURRENT"}};
-  ApiResult<std::string> body = Call("GetSecretValue", request.dump(), cancel);
+  ApiResult<std::string> body = Call("GetSecretValue", json::Dump(request), cancel);
   if (!body) return std::unexpected(body.error());
   nlohmann::json j = nlohmann::json::parse(*body, nullptr, false);
   if (!j.is_object())

@@ -6,6 +6,7 @@
 #include <cctype>
 
 #include "clients/docker/engine_internal.h"
+#include "json/value.h"
 
 namespace kiln::clients::docker {
 namespace internal {
@@ -20,7 +21,7 @@ HttpRequest Request(std::string method, std::string_view path) {
 HttpRequest JsonRequest(std::string method, std::string_view path, const nlohmann::json& body) {
   HttpRequest r = Request(std::move(method), path);
   r.headers.push_back("Content-Type: application/json");
-  r.body = body.dump();
+  r.body = json::Dump(body);  // a -var value may hold any bytes
   return r;
 }
 

@@ -3,6 +3,7 @@
 
 #include "clients/docker/engine_client.h"
 #include "clients/docker/engine_internal.h"
+#include "json/value.h"
 
 namespace kiln::clients::docker {
 
@@ -95,7 +96,7 @@ Result<ContainerInfo> EngineClient::ContainerInspect(const std::string& containe
 Result<std::vector<ContainerSummary>> EngineClient::ContainerList(const std::vector<std::string>& labels, bool all) {
   HttpRequest request = Request("GET", "/containers/json");
   request.query = {{"all", all ? "1" : "0"}};
-  if (!labels.empty()) request.query.emplace_back("filters", nlohmann::json{{"label", labels}}.dump());
+  if (!labels.empty()) request.query.emplace_back("filters", json::Dump(nlohmann::json{{"label", labels}}));
   Result<nlohmann::json> j = CallJson(transport_, "docker ps", std::move(request));
   if (!j) return std::unexpected(j.error());
   std::vector<ContainerSummary> out;

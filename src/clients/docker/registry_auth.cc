@@ -1,12 +1,13 @@
 #include "clients/docker/registry_auth.h"
 
 #include <nlohmann/json.hpp>
+#include "json/value.h"
 
 namespace kiln::clients::docker {
 
 std::string AuthConfigJson(const RegistryAuth& auth) {
   nlohmann::json j = {{"username", auth.username}, {"password", auth.password}, {"serveraddress", auth.server}};
-  return j.dump();
+  return json::Dump(j);
 }
 
 std::string RegistryAuthHeader(const std::optional<RegistryAuth>& auth) {

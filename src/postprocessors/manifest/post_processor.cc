@@ -16,6 +16,7 @@
 #include "postprocessors/common/artifacts.h"
 #include "postprocessors/manifest/go_json.h"
 #include "ui/output.h"
+#include "json/value.h"
 
 namespace kiln::postprocessors::manifest {
 namespace {
@@ -140,7 +141,7 @@ Config ReadConfig(const tmpl::DecodedConfig& c) {
   if (c["custom_data"].is_object()) {
     config.custom_data.emplace();
     for (const auto& [k, v] : c["custom_data"].items())
-      (*config.custom_data)[k] = v.is_string() ? v.get<std::string>() : v.dump();
+      (*config.custom_data)[k] = v.is_string() ? v.get<std::string>() : kiln::json::Dump(v);
   }
   return config;
 }
