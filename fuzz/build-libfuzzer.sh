@@ -23,10 +23,10 @@ flags=(-std=c++2b -U__cpp_concepts -D__cpp_concepts=202002L -Wno-builtin-macro-r
 
 # Per target: its sources, the folders whose headers they include, its libraries.
 declare -A SRCS=(
-  [hcl]="src/hcl/*.cc src/hcl/functions/*.cc src/util/error.cc src/util/go_duration.cc
+  [hcl]="src/hcl/*.cc src/hcl/functions/*.cc src/util/error.cc src/util/go_duration.cc src/util/utf8.cc src/util/float64.cc
          src/json/parser.cc src/json/value.cc fuzz/hcl_fuzz.cc"
-  [json]="src/json/parser.cc src/json/value.cc src/util/error.cc fuzz/json_fuzz.cc"
-  [interpolate]="src/interpolate/*.cc src/util/error.cc fuzz/interpolate_fuzz.cc"
+  [json]="src/json/parser.cc src/json/value.cc src/util/error.cc src/util/utf8.cc src/util/float64.cc fuzz/json_fuzz.cc"
+  [interpolate]="src/interpolate/*.cc src/util/error.cc src/util/utf8.cc src/util/float64.cc fuzz/interpolate_fuzz.cc"
 )
 declare -A HDRS=(
   [hcl]="src/hcl src/json src/util src/clients/aws"

@@ -7,7 +7,7 @@ out=build-fuzz
 mkdir -p "$out/obj"
 flags=(-std=c++23 -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
        -fno-sanitize-recover=undefined -DFMT_SHARED -Isrc)
-srcs=(src/hcl/*.cc src/hcl/functions/*.cc src/util/error.cc src/util/go_duration.cc
+srcs=(src/hcl/*.cc src/hcl/functions/*.cc src/util/error.cc src/util/go_duration.cc src/util/utf8.cc src/util/float64.cc
       src/json/parser.cc src/json/value.cc fuzz/hcl_fuzz.cc fuzz/standalone_main.cc)
 objs=()
 for f in "${srcs[@]}"; do

@@ -71,10 +71,20 @@ std::string ShellQuoteInner(std::string_view s) {
 }
 
 void Masker::AddForm(std::string form) {
-  if (form.empty() || std::find(forms_.begin(), forms_.end(), form) != forms_.end()) return;
-  forms_.push_back(std::move(form));
-  std::stable_sort(forms_.begin(), forms_.end(),
-                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  if (form.empty()) return;
+  first_byte_[static_cast<unsigned char>(form.front())] = true;
+  by_length_[form.size()].insert(std::move(form));
+}
+
+std::size_t Masker::MatchAt(std::string_view text, std::size_t i) const {
+  if (!first_byte_[static_cast<unsigned char>(text[i])]) return 0;
+  std::string key;
+  for (const auto& [length, forms] : by_length_) {
+    if (length > text.size() - i) continue;
+    key.assign(text.substr(i, length));
+    if (forms.contains(key)) return length;
+  }
+  return 0;
 }
 
 void Masker::Add(std::string_view secret) {
@@ -124,21 +134,17 @@ void Masker::AddOne(std::string_view secret) {
 }
 
 std::string Masker::Apply(std::string_view text) const {
-  if (forms_.empty()) return std::string(text);
+  if (empty()) return std::string(text);
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
   while (i < text.size()) {
-    bool matched = false;
-    for (const std::string& form : forms_) {
-      if (text.compare(i, form.size(), form) == 0) {
-        out += kMask;
-        i += form.size();
-        matched = true;
-        break;
-      }
+    if (std::size_t matched = MatchAt(text, i)) {
+      out += kMask;
+      i += matched;
+    } else {
+      out += text[i++];
     }
-    if (!matched) out += text[i++];
   }
   return out;
 }
@@ -148,12 +154,7 @@ std::size_t Masker::SafeCut(std::string_view text, std::size_t at) const {
   // The same left-to-right, longest-first matching as Apply, up to `at`.
   std::size_t i = 0;
   while (i < at) {
-    std::size_t matched = 0;
-    for (const std::string& form : forms_)
-      if (text.compare(i, form.size(), form) == 0) {
-        matched = form.size();
-        break;
-      }
+    std::size_t matched = MatchAt(text, i);
     if (matched == 0) {
       ++i;
       continue;

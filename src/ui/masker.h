@@ -12,9 +12,12 @@
 // prints. Shorter lines still go masked as part of the whole value.
 #pragma once
 
+#include <array>
+#include <functional>
+#include <map>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <unordered_set>
 
 namespace kiln::ui {
 
@@ -27,9 +30,9 @@ class Masker {
   // masking "" would hide nothing and corrupt everything.
   void Add(std::string_view secret);
   std::string Apply(std::string_view text) const;
-  bool empty() const { return forms_.empty(); }
+  bool empty() const { return by_length_.empty(); }
   // The length of the longest form: how far past a cut a secret can reach.
-  std::size_t longest() const { return forms_.empty() ? 0 : forms_.front().size(); }
+  std::size_t longest() const { return by_length_.empty() ? 0 : by_length_.begin()->first; }
   // Where to cut `text` into two writes, at most `at`, so that no secret
   // Apply would find in `text` is cut in two: `at` itself unless a secret
   // spans it, then where that secret starts. `text` should extend at least
@@ -39,7 +42,13 @@ class Masker {
  private:
   void AddOne(std::string_view secret);
   void AddForm(std::string form);
-  std::vector<std::string> forms_;  // longest first, so no form is half-masked
+  // The length of the longest form that stands at text[i], or 0.
+  std::size_t MatchAt(std::string_view text, std::size_t i) const;
+  // Forms grouped by length, longest first, so no form is half-masked; a
+  // hash set per length keeps adding and matching independent of how many
+  // secrets there are (a template may declare thousands).
+  std::map<std::size_t, std::unordered_set<std::string>, std::greater<>> by_length_;
+  std::array<bool, 256> first_byte_{};  // bytes some form starts with
 };
 
 // The encodings the masker knows, exposed for tests.

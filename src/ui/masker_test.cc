@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "ui/masker.h"
@@ -84,6 +85,17 @@ TEST(Encodings, MatchKnownValues) {
   EXPECT_EQ(UrlEncode("a b", true), "a+b");
   EXPECT_EQ(JsonEscape("a\"b\\\n"), "a\\\"b\\\\\\n");
   EXPECT_EQ(MachineEscape("a,b\nc"), "a%!(PACKER_COMMA)b\\nc");
+}
+
+TEST(Masker, ManySecretsOfManyLengthsAllMaskAndTheLongestWins) {
+  // Forms live in per-length sets: a text with secrets of every length, one
+  // a prefix of another, still masks each whole.
+  Masker m;
+  for (int n = 0; n < 20000; ++n) m.Add(fmt::format("tok{}-value", n));
+  m.Add("tok7-value-and-more");
+  EXPECT_EQ(m.Apply("a tok19999-value b tok7-value-and-more c tok7-value d tok20000-value"),
+            "a <sensitive> b <sensitive> c <sensitive> d tok20000-value");
+  EXPECT_EQ(m.longest(), Base64("tok7-value-and-more").size());
 }
 
 }  // namespace
