@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "hcl/json_body.h"
+#include "util/utf8.h"
 
 namespace kiln::hcl {
 
@@ -23,24 +24,6 @@ bool IsValidIdentifier(std::string_view s) {
 }
 
 namespace {
-
-void AppendUtf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // Decodes $${ and %%{ only (heredocs and bare templates have no backslash escapes).
 std::string DecodeTemplateEscapes(std::string_view bytes) {
