@@ -104,6 +104,17 @@ class MotoWorld {
     return j;
   }
 
+  // Fails the test if anything at all is left in any region: no temporary
+  // resource, and no AMI, snapshot or volume either.
+  void ExpectNothingLeft(const nlohmann::json& resources) {
+    ExpectNothingTemporary(resources);
+    for (const auto& [region, r] : resources.items()) {
+      EXPECT_EQ(r["images"].size(), 0u) << region << ": AMIs left: " << r["images"].dump();
+      EXPECT_EQ(r["snapshots"].size(), 0u) << region << ": snapshots left: " << r["snapshots"].dump();
+      EXPECT_EQ(r["volumes"].size(), 0u) << region << ": volumes left: " << r["volumes"].dump();
+    }
+  }
+
   // Fails the test if any temporary resource is left in any region.
   void ExpectNothingTemporary(const nlohmann::json& resources) {
     for (const auto& [region, r] : resources.items()) {
