@@ -41,6 +41,9 @@ struct BuildContext {
   void Removed(std::string what) const {
     if (resources) resources->Removed(std::move(what));
   }
+  void Kept(std::string what) const {
+    if (resources) resources->Kept(std::move(what));
+  }
 
   // Records a {{build `Key`}} value for provisioners and post-processors.
   void SetBuildValue(const std::string& key, std::string value) {

@@ -465,7 +465,9 @@ TEST(ResourceLog, LeftIsMadeMinusRemoved) {
   ResourceLog log;
   log.Made("instance i-1");
   log.Made("security group sg-1");
+  log.Made("AMI ami-1");
   log.Removed("instance i-1");
+  log.Kept("AMI ami-1");
   EXPECT_EQ(log.left(), (std::vector<std::string>{"security group sg-1"}));
   EXPECT_EQ(log.removed(), (std::vector<std::string>{"instance i-1"}));
 }

@@ -50,14 +50,16 @@ engine::StepAction StepAmiRegionCopy::Run(State& state) {
 }
 
 void StepAmiRegionCopy::Cleanup(State& state) {
-  // Copies whose CopyImage answer was lost: ami_name is unique in each region.
+  std::map<std::string, std::string> known = std::exchange(copies_, {});
+  std::vector<std::pair<std::string, std::string>> copies(known.begin(), known.end());
+  // Copies whose CopyImage answer was lost: ami_name is this build's in each
+  // region (every match goes: a retry that was not deduplicated made two).
   for (const std::string& region : std::exchange(lost_, {}))
     for (const std::string& id : FindOwnImagesByName(state.ec2->ForRegion(region), state.config.ami_name,
                                                      state.cleanup_token)) {
-      copies_[region] = id;
+      copies.emplace_back(region, id);
       state.ctx->Made(AmiResource(id, region));
     }
-  std::map<std::string, std::string> copies = std::exchange(copies_, {});
   if (!state.failed()) return;
   for (const auto& [region, id] : copies) {
     state.ctx->ui->Say(fmt::format("Deregistering the copy {} in {}", id, region));
