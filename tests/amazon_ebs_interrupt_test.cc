@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -47,7 +48,18 @@ class DelayProxy {
           &stop_,
           [&](std::string_view line) {
             if (line.starts_with("port ") && !std::exchange(told, true)) port_.set_value(std::string(line.substr(5)));
-            if (line.starts_with("received ")) on_received_(std::string(line.substr(9)));
+            if (line.starts_with("received ")) {
+              {
+                std::lock_guard lock(mu_);
+                ++in_flight_;
+              }
+              on_received_(std::string(line.substr(9)));
+            }
+            if (line.starts_with("done ")) {
+              std::lock_guard lock(mu_);
+              --in_flight_;
+              idle_.notify_all();
+            }
           },
           [](std::string_view line) { std::fprintf(stderr, "delay_proxy: %.*s\n", int(line.size()), line.data()); });
       if (!told) port_.set_value("");
@@ -56,6 +68,13 @@ class DelayProxy {
   ~DelayProxy() {
     stop_.Cancel();
     if (reader_.joinable()) reader_.join();
+  }
+
+  // Waits until moto has answered every request the proxy received (the
+  // proxy forwards a request even after its caller hung up).
+  bool WaitIdle() {
+    std::unique_lock lock(mu_);
+    return idle_.wait_for(lock, 120s, [this] { return in_flight_ == 0; });
   }
 
   // Its endpoint, once it listens; empty if it did not start.
@@ -71,6 +90,9 @@ class DelayProxy {
   Subprocess process_;
   CancelToken stop_;
   std::promise<std::string> port_;
+  std::mutex mu_;
+  std::condition_variable idle_;
+  int in_flight_ = 0;
   std::thread reader_;
 };
 
@@ -131,6 +153,7 @@ Outcome BuildInterrupted(MotoWorld& moto, const std::string& tmpl, const Plan& p
       [&](std::string_view l) { o.out += std::string(l) + "\n"; });
   EXPECT_TRUE(status) << status.error().Message();
   o.status = status.value_or(-1);
+  EXPECT_TRUE(proxy.WaitIdle()) << "moto never answered a request kiln made";
   std::lock_guard lock(mu);
   o.signals_sent = sent;
   return o;
