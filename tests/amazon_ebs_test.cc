@@ -46,10 +46,18 @@ bool Has(const std::vector<std::string>& actions, std::string_view name) {
   return std::ranges::any_of(actions, [&](const std::string& a) { return a.ends_with(" " + std::string(name)); });
 }
 
+// A suffix for ami_name no other build of this test run has: two builds in
+// the same second ({{timestamp}}) must not want the same AMI name.
+std::string UniqueAmiSuffix() {
+  static std::atomic<int> n = 0;
+  return "-" + std::to_string(::getpid()) + "-" + std::to_string(n++);
+}
+
 RunResult Build(MotoWorld& moto, const std::string& tmpl, const std::string& extra = "",
                 const std::string& secret = "") {
-  return RunKiln("build -color=false -var endpoint=" + moto.endpoint() + " " + extra + " " + kFixtures + tmpl, ".",
-                 moto.ClientEnv(secret));
+  return RunKiln("build -color=false -var endpoint=" + moto.endpoint() + " -var ami_suffix=" + UniqueAmiSuffix() +
+                     " " + extra + " " + kFixtures + tmpl,
+                 ".", moto.ClientEnv(secret));
 }
 
 TEST(AmazonEbsMoto, ChainBaseThenAppLeavesNothingTemporary) {
@@ -202,7 +210,7 @@ TEST(AmazonEbsMoto, SameEc2ActionsAsPacker166SideBySide) {
     moto.ExpectNothingTemporary(moto.Resources());
 
     ShellResult packer = Sh("env " + moto.ClientEnv() + " CHECKPOINT_DISABLE=1 packer build -color=false -var endpoint=" +
-                            moto.endpoint() + " " + kFixtures + tmpl);
+                            moto.endpoint() + " -var ami_suffix=" + UniqueAmiSuffix() + " " + kFixtures + tmpl);
     std::vector<std::string> packer_actions = moto.TakeActions();
     ASSERT_EQ(packer.status, 0) << packer.output;
     moto.ExpectNothingTemporary(moto.Resources());

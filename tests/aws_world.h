@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -102,6 +103,26 @@ class MotoWorld {
     nlohmann::json j = nlohmann::json::parse(r.output, nullptr, false);
     if (j.is_discarded()) ADD_FAILURE() << "list_resources.py: " << r.output;
     return j;
+  }
+
+  // Fails the test if anything at all is left in any region that was not
+  // there `before` (moto's own images come with snapshots): no temporary
+  // resource, and no AMI, snapshot or volume either.
+  void ExpectNothingLeft(const nlohmann::json& resources, const nlohmann::json& before) {
+    ExpectNothingTemporary(resources);
+    auto added = [](const nlohmann::json& now, const nlohmann::json& then) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const nlohmann::json& x : now)
+        if (std::find(then.begin(), then.end(), x) == then.end()) out.push_back(x);
+      return out;
+    };
+    for (const auto& [region, r] : resources.items()) {
+      EXPECT_EQ(r["images"].size(), 0u) << region << ": AMIs left: " << r["images"].dump();
+      nlohmann::json snapshots = added(r["snapshots"], before[region]["snapshots"]);
+      EXPECT_EQ(snapshots.size(), 0u) << region << ": snapshots left: " << snapshots.dump();
+      nlohmann::json volumes = added(r["volumes"], before[region]["volumes"]);
+      EXPECT_EQ(volumes.size(), 0u) << region << ": volumes left: " << volumes.dump();
+    }
   }
 
   // Fails the test if any temporary resource is left in any region.

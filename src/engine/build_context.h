@@ -6,8 +6,10 @@
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <string>
 
+#include "engine/resource_log.h"
 #include "interpolate/engine.h"
 #include "ui/ui.h"
 #include "util/cancel.h"
@@ -29,6 +31,19 @@ struct BuildContext {
   // Asks the user (for -debug and -on-error=ask) and returns the answer line;
   // one prompt at a time across parallel builds. Empty when stdin is closed.
   std::function<std::string(const std::string& question)> prompt;
+  // What the build made and removed (see resource_log.h); the runner's
+  // summary of an interrupted run reads it. May be null (then not recorded).
+  std::shared_ptr<ResourceLog> resources;
+
+  void Made(std::string what) const {
+    if (resources) resources->Made(std::move(what));
+  }
+  void Removed(std::string what) const {
+    if (resources) resources->Removed(std::move(what));
+  }
+  void Kept(std::string what) const {
+    if (resources) resources->Kept(std::move(what));
+  }
 
   // Records a {{build `Key`}} value for provisioners and post-processors.
   void SetBuildValue(const std::string& key, std::string value) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <thread>
+#include <utility>
 
 #include "ui/output.h"
 #include "util/prompt.h"
@@ -15,11 +16,14 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// What one build left: its artifacts, its errors, how long it took.
+// What one build left: its artifacts, its errors, how long it took, what it
+// made and removed, and whether the run was interrupted by the time it ended.
 struct Outcome {
   std::vector<std::unique_ptr<Artifact>> artifacts;
   std::vector<Error> errors;
   std::chrono::milliseconds elapsed{};
+  std::shared_ptr<ResourceLog> resources;
+  bool interrupted = false;
 };
 
 std::string RunUuid() {
@@ -51,6 +55,7 @@ BuildContext MakeContext(const tmpl::PreparedBuild& b, const interpolate::Contex
                    .force = options.force,
                    .packer_run_uuid = run_uuid,
                    .interp = base};
+  ctx.resources = std::make_shared<ResourceLog>();
   ctx.interp.user_vars = user_vars;
   ctx.interp.build_name = b.name;
   ctx.interp.build_type = b.type;
@@ -111,7 +116,9 @@ Outcome RunBuild(const tmpl::PreparedBuild& b, BuildContext& ctx, const RunOptio
 
 // As each build ends, as Packer says it (untargeted, so no "==> name:" prefix).
 void ReportEnd(ui::Ui& ui, const std::string& name, const Outcome& o) {
-  if (o.errors.empty())
+  if (o.errors.empty() && o.interrupted)  // an interrupt during its last cleanups
+    ui.Error(fmt::format("Build '{}' was interrupted after {} (while cleaning up).", name, HumanDuration(o.elapsed)));
+  else if (o.errors.empty())
     ui.Say(fmt::format("Build '{}' finished after {}.", name, HumanDuration(o.elapsed)));
   else
     ui.Error(fmt::format("Build '{}' errored after {}: {}", name, HumanDuration(o.elapsed), ErrorText(o.errors)));
@@ -155,6 +162,39 @@ void PrintSummary(std::span<const tmpl::PreparedBuild> builds, const std::vector
       ui.Message(fmt::format("--> {}: {}", builds[b].name, a.Describe()));
     }
   }
+}
+
+std::string JoinList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const std::string& i : items) out += (out.empty() ? "" : ", ") + i;
+  return out;
+}
+
+// After an interrupt: per build, the artifacts it kept and what it made,
+// removed and left, so nobody has to guess what a cancelled build cost.
+void PrintCancelled(std::span<const tmpl::PreparedBuild> builds, const std::vector<Outcome>& outcomes, ui::Ui& ui) {
+  bool left_any = false;
+  bool header = false;
+  for (std::size_t b = 0; b < builds.size(); ++b) {
+    const Outcome& o = outcomes[b];
+    std::vector<std::string> made = o.resources ? o.resources->made() : std::vector<std::string>{};
+    std::vector<std::string> removed = o.resources ? o.resources->removed() : std::vector<std::string>{};
+    std::vector<std::string> left = o.resources ? o.resources->left() : std::vector<std::string>{};
+    if (made.empty() && removed.empty() && o.artifacts.empty()) continue;
+    if (!std::exchange(header, true)) ui.Say("\n==> What the interrupted builds made and removed:");
+    const std::string& name = builds[b].name;
+    for (const std::unique_ptr<Artifact>& a : o.artifacts) ui.Message(fmt::format("--> {}: kept: {}", name, a->Describe()));
+    if (!made.empty()) ui.Message(fmt::format("--> {}: made: {}", name, JoinList(made)));
+    if (!removed.empty()) ui.Message(fmt::format("--> {}: removed: {}", name, JoinList(removed)));
+    if (!left.empty()) {
+      left_any = true;
+      ui.Error(fmt::format("--> {}: left behind (not removed): {}", name, JoinList(left)));
+    }
+  }
+  if (left_any)
+    ui.Error("Cancelled builds after being interrupted; some resources were left behind (listed above).");
+  else
+    ui.Error("Cleanly cancelled builds after being interrupted.");
 }
 
 }  // namespace
@@ -238,6 +278,8 @@ int RunBuilds(std::span<const tmpl::PreparedBuild> builds, const interpolate::Co
       else
         outcomes[i] = RunBuild(b, ctx, options);
       outcomes[i].elapsed = Since(began);
+      outcomes[i].resources = ctx.resources;
+      outcomes[i].interrupted = cancel.cancelled();
       ReportEnd(ui, b.name, outcomes[i]);
     }
   };
@@ -248,10 +290,10 @@ int RunBuilds(std::span<const tmpl::PreparedBuild> builds, const interpolate::Co
     for (std::size_t w = 0; w < workers; ++w) threads.emplace_back(run_next);
   }  // joined here
 
-  // The summary, unless Ctrl-C cut the run short.
+  // The summary; after Ctrl-C, what the builds made and removed instead.
   ui.Say(fmt::format("\n==> Wait completed after {}", HumanDuration(Since(start))));
   if (cancel.cancelled()) {
-    ui.Error("Cleanly cancelled builds after being interrupted.");
+    PrintCancelled(builds, outcomes, ui);
     return 1;
   }
   PrintSummary(builds, outcomes, ui);

@@ -67,7 +67,9 @@ class NullCommunicator : public Communicator {
 // A builder shaped like a real one: steps that start a "machine", provision
 // it through the hook, and export an artifact. Its options: sleep_ms (in
 // the export step, cut short by cancel), fail (export's error), artifact
-// (the artifact's id; none without it).
+// (the artifact's id; none without it), cancel_in_cleanup (an interrupt
+// arrives while the start step's cleanup runs). The start step records the
+// "machine" it makes and removes in the build's resource log.
 struct FakeState : StepState {
   const nlohmann::json* config = nullptr;
   ProvisionHook* hook = nullptr;
@@ -81,9 +83,14 @@ class StepStart : public Step<FakeState> {
   StepAction Run(FakeState& s) override {
     s.journal->Add("start " + s.ctx->build_name);
     s.ctx->SetBuildValue("ID", "c-" + s.ctx->build_name);
+    s.ctx->Made("machine c-" + s.ctx->build_name);
     return StepAction::kContinue;
   }
-  void Cleanup(FakeState& s) override { s.journal->Add("stop " + s.ctx->build_name); }
+  void Cleanup(FakeState& s) override {
+    if (s.config->value("cancel_in_cleanup", false)) s.ctx->cancel->Cancel();
+    s.journal->Add("stop " + s.ctx->build_name);
+    s.ctx->Removed("machine c-" + s.ctx->build_name);
+  }
 };
 
 class StepProvision : public Step<FakeState> {
@@ -436,6 +443,33 @@ TEST_F(BuildRunnerTest, CancelUnwindsEveryBuildAndExitsOne) {
       err, std::regex("Build 'three' errored after [0-9a-z ]+: build cancelled: interrupted before it started")))
       << err;
   EXPECT_NE(err.find("Cleanly cancelled builds after being interrupted."), std::string::npos) << err;
+}
+
+// An interrupt while the last cleanups run: the build is not reported as
+// "finished", and the summary names what it made, kept and removed.
+TEST_F(BuildRunnerTest, InterruptDuringFinalCleanupReportsWhatWasMadeAndRemoved) {
+  AddBuild("one", {{"artifact", "img-1"}, {"cancel_in_cleanup", true}});
+  EXPECT_EQ(Run(RunOptions{}), 1);
+  std::string all = cap_.out() + cap_.err();
+  EXPECT_EQ(all.find("finished"), std::string::npos) << all;
+  EXPECT_TRUE(std::regex_search(all, std::regex("Build 'one' was interrupted after [0-9a-z ]+ \\(while cleaning up\\)\\.")))
+      << all;
+  EXPECT_NE(all.find("--> one: kept: Fake artifact img-1"), std::string::npos) << all;
+  EXPECT_NE(all.find("--> one: made: machine c-one"), std::string::npos) << all;
+  EXPECT_NE(all.find("--> one: removed: machine c-one"), std::string::npos) << all;
+  EXPECT_NE(all.find("Cleanly cancelled builds after being interrupted."), std::string::npos) << all;
+  EXPECT_EQ(journal_.events(), (Events{"start one", "stop one"}));
+}
+
+TEST(ResourceLog, LeftIsMadeMinusRemoved) {
+  ResourceLog log;
+  log.Made("instance i-1");
+  log.Made("security group sg-1");
+  log.Made("AMI ami-1");
+  log.Removed("instance i-1");
+  log.Kept("AMI ami-1");
+  EXPECT_EQ(log.left(), (std::vector<std::string>{"security group sg-1"}));
+  EXPECT_EQ(log.removed(), (std::vector<std::string>{"instance i-1"}));
 }
 
 TEST(HumanDuration, AsPackerPrintsThem) {

@@ -30,6 +30,10 @@ struct State : engine::StepState {
   engine::ProvisionHook* hook = nullptr;
   CommunicatorFactory connect;
   std::string run_id;  // makes temporary names unique: kiln_<run_id>
+  // True when RunInstances may have launched an instance whose ID kiln never
+  // learnt (the call failed or timed out): cleanups then find it, and its
+  // volumes, by the build tag.
+  bool launch_unknown = false;
 
   clients::aws::Image source_image;     // StepSourceAmiInfo
   std::string key_pair_name;            // StepKeyPair
@@ -46,8 +50,14 @@ struct State : engine::StepState {
   Result<std::string> Render(const std::string& text, const std::string& option) const;
   Result<std::map<std::string, std::string>> RenderMap(const std::map<std::string, std::string>& m,
                                                       const std::string& option) const;
-  // True when the build is failing or cancelled (cleanups undo more then).
-  bool failed() const { return error.has_value() || ctx->cancel->cancelled(); }
+  // True when the build is failing or was cancelled before its last step
+  // made the artifact (cleanups undo more then). An interrupt that arrives
+  // during the final cleanups keeps the finished AMIs: they are the artifact.
+  bool failed() const { return error.has_value() || (ctx->cancel->cancelled() && !artifact); }
+  // The tag every instance and volume of this build carries, so that a
+  // cleanup can find what a create call made when its ID is unknown.
+  std::map<std::string, std::string> BuildTag() const { return {{std::string(kBuildTagKey), run_id}}; }
+  static constexpr std::string_view kBuildTagKey = "kiln-build-id";
 };
 
 }  // namespace kiln::builders::amazon_ebs

@@ -8,11 +8,16 @@ engine::StepAction StepCleanupVolumes::Run(State&) { return engine::StepAction::
 
 void StepCleanupVolumes::Cleanup(State& state) {
   std::vector<std::string> volumes = std::exchange(state.instance.volume_ids, {});
-  if (volumes.empty()) return;
+  // When the launch's answer was lost, the build tag finds its volumes.
+  bool by_tag = volumes.empty() && std::exchange(state.launch_unknown, false);
+  if (volumes.empty() && !by_tag) return;
   ui::Ui& ui = *state.ctx->ui;
   ui.Say("Cleaning up any extra volumes...");
   clients::aws::Params p;
-  clients::aws::AddList(p, "VolumeId", volumes);
+  if (by_tag)
+    clients::aws::AddFilters(p, {{"tag:" + std::string(State::kBuildTagKey), {state.run_id}}});
+  else
+    clients::aws::AddList(p, "VolumeId", volumes);
   clients::aws::ApiResult<clients::aws::Xml> xml = state.ec2->Call("DescribeVolumes", p, state.cleanup_token);
   if (!xml) {
     // Volumes deleted with the instance are simply gone.
@@ -30,6 +35,8 @@ void StepCleanupVolumes::Cleanup(State& state) {
     if (auto r = state.ec2->Call("DeleteVolume", {{"VolumeId", id}}, state.cleanup_token); !r)
       ui.Error(fmt::format("could not delete volume {}: {} (aws ec2 delete-volume --volume-id {})", id,
                            r.error().ToError().Message(), id));
+    else
+      state.ctx->Removed("volume " + id);
     ++deleted;
   }
   if (deleted == 0) ui.Message("No volumes to clean up, skipping");

@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include "builders/amazon_ebs/artifact.h"
+#include "builders/amazon_ebs/deregister.h"
 #include "builders/amazon_ebs/steps.h"
 
 namespace kiln::builders::amazon_ebs {
@@ -40,6 +41,7 @@ engine::StepAction StepCreateTags::Run(State& state) {
     }
   }
   if (!state.amis.empty()) state.artifact = std::make_unique<Artifact>(state.amis, *state.ec2);
+  for (const auto& [region, id] : state.amis) state.ctx->Kept(AmiResource(id, region));
   return engine::StepAction::kContinue;
 }
 

@@ -30,10 +30,15 @@ engine::StepAction StepKeyPair::Run(State& state) {
   ui.Say(fmt::format("Creating temporary keypair: {}", name));
   clients::aws::Params p{{"KeyName", name}};
   if (c.temporary_key_pair_type != "rsa") p.emplace_back("KeyType", c.temporary_key_pair_type);
-  clients::aws::ApiResult<clients::aws::Xml> xml = state.ec2->Call("CreateKeyPair", p, state.cancel());
-  // Set before checking: a half-created key pair is still deleted.
+  // Finished even if the build is cancelled meanwhile, so the key pair is
+  // known to exist (or not) and the cleanup deletes it.
+  clients::aws::ApiResult<clients::aws::Xml> xml = state.ec2->CallToCompletion("CreateKeyPair", p, state.cancel());
+  if (!xml && xml.error().cancelled()) return Fail(state, xml.error());  // never sent
+  // Set before checking: a key pair whose creation failed half-way (or
+  // whose answer was lost) is still deleted by name.
   state.key_pair_name = name;
   created_ = true;
+  state.ctx->Made("key pair " + name);
   if (!xml) return Fail(state, xml.error());
   state.private_key = xml->root().child_value("keyMaterial");
   ui::Output::Process().AddSecret(state.private_key);
@@ -46,6 +51,7 @@ void StepKeyPair::Cleanup(State& state) {
   state.ctx->ui->Say("Deleting temporary keypair...");
   clients::aws::ApiResult<clients::aws::Xml> r =
       state.ec2->Call("DeleteKeyPair", {{"KeyName", state.key_pair_name}}, state.cleanup_token);
+  if (r) state.ctx->Removed("key pair " + state.key_pair_name);
   if (!r)
     state.ctx->ui->Error(fmt::format("could not delete key pair {}: {} (delete it with: aws ec2 delete-key-pair "
                                      "--key-name {})",

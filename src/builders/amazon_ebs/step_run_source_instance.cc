@@ -61,12 +61,19 @@ engine::StepAction StepRunSourceInstance::Run(State& state) {
   if (!run_tags->contains("Name")) (*run_tags)["Name"] = "Packer Builder";
   Result<std::map<std::string, std::string>> volume_tags = state.RenderMap(c.run_volume_tags, "run_volume_tags");
   if (!volume_tags) return state.Halt(volume_tags.error());
+  // The build tag finds the instance and its volumes should the answer be lost.
+  run_tags->insert_or_assign(std::string(State::kBuildTagKey), state.run_id);
+  volume_tags->insert_or_assign(std::string(State::kBuildTagKey), state.run_id);
+  // One token per build, the same on every retry: EC2 launches at most one
+  // instance for it (RunInstances is idempotent on ClientToken).
+  client_token_ = "kiln-" + state.run_id;
 
   clients::aws::Params p{{"ImageId", state.source_image.id},
                          {"InstanceType", c.instance_type},
                          {"MinCount", "1"},
                          {"MaxCount", "1"},
-                         {"InstanceInitiatedShutdownBehavior", c.shutdown_behavior}};
+                         {"InstanceInitiatedShutdownBehavior", c.shutdown_behavior},
+                         {"ClientToken", client_token_}};
   if (!state.key_pair_name.empty()) p.emplace_back("KeyName", state.key_pair_name);
   if (!user_data.empty()) p.emplace_back("UserData", Base64(user_data));
   if (!c.iam_instance_profile.empty()) p.emplace_back("IamInstanceProfile.Name", c.iam_instance_profile);
@@ -84,15 +91,24 @@ engine::StepAction StepRunSourceInstance::Run(State& state) {
   }
   AddDevices(p, c.launch_block_device_mappings);
   clients::aws::AddTagSpecification(p, 1, "instance", *run_tags);
-  if (!volume_tags->empty()) clients::aws::AddTagSpecification(p, 2, "volume", *volume_tags);
+  clients::aws::AddTagSpecification(p, 2, "volume", *volume_tags);
 
   ctx.ui->Say("Launching a source AWS instance...");
-  clients::aws::ApiResult<clients::aws::Xml> xml = state.ec2->Call("RunInstances", p, state.cancel());
-  if (!xml) return Fail(state, xml.error());
+  // Finished even if the build is cancelled meanwhile, so the instance's ID
+  // is known and the cleanup terminates it.
+  clients::aws::ApiResult<clients::aws::Xml> xml = state.ec2->CallToCompletion("RunInstances", p, state.cancel());
+  if (!xml) {
+    if (!xml.error().cancelled()) state.launch_unknown = true;  // it may have launched
+    return Fail(state, xml.error());
+  }
   std::vector<clients::aws::Instance> launched = clients::aws::ParseInstances(*xml);
-  if (launched.empty()) return state.Halt(MakeError("EC2 RunInstances: the answer names no instance"));
+  if (launched.empty()) {
+    state.launch_unknown = true;
+    return state.Halt(MakeError("EC2 RunInstances: the answer names no instance"));
+  }
   instance_id_ = launched.front().id;
   state.instance = launched.front();
+  ctx.Made("instance " + instance_id_);
   ctx.ui->Message(fmt::format("Instance ID: {}", instance_id_));
   ctx.ui->Say(fmt::format("Waiting for instance ({}) to become ready...", instance_id_));
   clients::aws::ApiResult<clients::aws::Instance> running =
@@ -113,20 +129,49 @@ engine::StepAction StepRunSourceInstance::Run(State& state) {
   return engine::StepAction::kContinue;
 }
 
+// Instances of this build that are not terminated, found by the build tag.
+static std::vector<std::string> FindByBuildTag(State& state) {
+  clients::aws::Params p;
+  clients::aws::AddFilters(p, {{"tag:" + std::string(State::kBuildTagKey), {state.run_id}},
+                               {"instance-state-name", {"pending", "running", "stopping", "stopped"}}});
+  std::vector<std::string> ids;
+  clients::aws::ApiResult<clients::aws::Xml> xml = state.ec2->Call("DescribeInstances", p, state.cleanup_token);
+  if (!xml) {
+    state.ctx->ui->Error(fmt::format("could not look for this build's instances (tag {}={}): {}", State::kBuildTagKey,
+                                     state.run_id, xml.error().ToError().Message()));
+    return ids;
+  }
+  for (const clients::aws::Instance& i : clients::aws::ParseInstances(*xml)) ids.push_back(i.id);
+  return ids;
+}
+
 void StepRunSourceInstance::Cleanup(State& state) {
-  if (instance_id_.empty()) return;
-  std::string id = std::exchange(instance_id_, {});
+  std::vector<std::string> ids;
+  if (!instance_id_.empty()) ids.push_back(std::exchange(instance_id_, {}));
+  if (ids.empty() && state.launch_unknown) {
+    // RunInstances' answer was lost: look for what it launched.
+    for (const std::string& id : FindByBuildTag(state)) {
+      ids.push_back(id);
+      state.ctx->Made("instance " + id);
+    }
+  }
+  if (ids.empty()) return;
   ui::Ui& ui = *state.ctx->ui;
   ui.Say("Terminating the source AWS instance...");
   clients::aws::Params p;
-  clients::aws::AddList(p, "InstanceId", {id});
+  clients::aws::AddList(p, "InstanceId", ids);
   if (auto r = state.ec2->Call("TerminateInstances", p, state.cleanup_token); !r) {
-    ui.Error(fmt::format("could not terminate instance {}: {} (aws ec2 terminate-instances --instance-ids {})", id,
-                         r.error().ToError().Message(), id));
+    for (const std::string& id : ids)
+      ui.Error(fmt::format("could not terminate instance {}: {} (aws ec2 terminate-instances --instance-ids {})", id,
+                           r.error().ToError().Message(), id));
     return;
   }
-  if (auto r = clients::aws::WaitForInstance(*state.ec2, id, "terminated", state.wait, state.cleanup_token); !r)
-    ui.Error(fmt::format("instance {} did not terminate: {}", id, r.error().ToError().Message()));
+  for (const std::string& id : ids) {
+    if (auto r = clients::aws::WaitForInstance(*state.ec2, id, "terminated", state.wait, state.cleanup_token); !r)
+      ui.Error(fmt::format("instance {} did not terminate: {}", id, r.error().ToError().Message()));
+    else
+      state.ctx->Removed("instance " + id);
+  }
 }
 
 std::optional<std::string> StepRunSourceInstance::Leftover(const State&) const {

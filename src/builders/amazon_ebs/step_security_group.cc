@@ -31,9 +31,16 @@ engine::StepAction StepSecurityGroup::Run(State& state) {
   ui.Say(fmt::format("Creating temporary security group for this instance: {}", name));
   clients::aws::Params p{{"GroupName", name}, {"GroupDescription", "Temporary group for kiln"}};
   if (!c.vpc_id.empty()) p.emplace_back("VpcId", c.vpc_id);
-  clients::aws::ApiResult<clients::aws::Xml> xml = state.ec2->Call("CreateSecurityGroup", p, state.cancel());
-  if (!xml) return Fail(state, xml.error());
+  // Finished even if the build is cancelled meanwhile: the group's ID is then
+  // known and the cleanup deletes it.
+  clients::aws::ApiResult<clients::aws::Xml> xml =
+      state.ec2->CallToCompletion("CreateSecurityGroup", p, state.cancel());
+  if (!xml) {
+    if (!xml.error().cancelled()) lost_ = name;  // it may exist: the cleanup looks for it
+    return Fail(state, xml.error());
+  }
   created_ = xml->root().child_value("groupId");
+  state.ctx->Made("security group " + created_);
   state.security_group_ids = {created_};
   if (auto r = clients::aws::WaitForSecurityGroup(*state.ec2, created_, state.wait, state.cancel()); !r)
     return Fail(state, r.error());
@@ -54,6 +61,19 @@ engine::StepAction StepSecurityGroup::Run(State& state) {
 }
 
 void StepSecurityGroup::Cleanup(State& state) {
+  if (created_.empty() && !lost_.empty()) {
+    // CreateSecurityGroup's answer was lost: find the group by its unique name.
+    clients::aws::Params p;
+    clients::aws::AddFilters(p, {{"group-name", {std::exchange(lost_, {})}}});
+    if (clients::aws::ApiResult<clients::aws::Xml> xml =
+            state.ec2->Call("DescribeSecurityGroups", p, state.cleanup_token)) {
+      pugi::xml_node item = xml->root().child("securityGroupInfo").child("item");
+      if (item) {
+        created_ = item.child_value("groupId");
+        state.ctx->Made("security group " + created_);
+      }
+    }
+  }
   if (created_.empty()) return;
   std::string id = std::exchange(created_, {});
   state.ctx->ui->Say("Deleting temporary security group...");
@@ -61,7 +81,10 @@ void StepSecurityGroup::Cleanup(State& state) {
   for (int attempt = 1;; ++attempt) {
     clients::aws::ApiResult<clients::aws::Xml> r =
         state.ec2->Call("DeleteSecurityGroup", {{"GroupId", id}}, state.cleanup_token);
-    if (r) return;
+    if (r) {
+      state.ctx->Removed("security group " + id);
+      return;
+    }
     if (r.error().code == "DependencyViolation" && attempt < 30) {
       state.cleanup_token.SleepFor(std::chrono::seconds(2));
       continue;

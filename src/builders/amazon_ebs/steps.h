@@ -40,8 +40,9 @@ class StepKeyPair : public engine::Step<State> {
 };
 // Uses security_group_ids or security_group_filter, else creates the
 // temporary group kiln_<run> open on the SSH port to
-// temporary_security_group_source_cidrs. Cleanup deletes it (retrying while
-// the terminating instance still holds it).
+// temporary_security_group_source_cidrs (CreateSecurityGroup is finished
+// even when the build is cancelled). Cleanup deletes it (retrying while the
+// terminating instance still holds it), found by name if its ID is unknown.
 class StepSecurityGroup : public engine::Step<State> {
  public:
   std::string_view name() const override { return "StepSecurityGroup"; }
@@ -51,9 +52,11 @@ class StepSecurityGroup : public engine::Step<State> {
 
  private:
   std::string created_;  // the temporary group's ID
+  std::string lost_;     // the group's name, when it may exist but its ID is unknown
 };
 // Creates nothing. Cleanup (after the instance is terminated) deletes the
-// volumes launch_block_device_mappings made that outlived the instance.
+// volumes launch_block_device_mappings made that outlived the instance (found
+// by the build tag when the launch's answer was lost).
 class StepCleanupVolumes : public engine::Step<State> {
  public:
   std::string_view name() const override { return "StepCleanupVolumes"; }
@@ -61,8 +64,12 @@ class StepCleanupVolumes : public engine::Step<State> {
   void Cleanup(State& state) override;
   std::optional<std::string> Leftover(const State& state) const override;
 };
-// Launches the source instance (run_tags, user_data, block devices, network)
-// and waits until it runs. Cleanup terminates it and waits until it is gone.
+// Launches the source instance (run_tags, user_data, block devices, network;
+// the instance and its volumes also carry the build tag) and waits until it
+// runs. RunInstances carries a ClientToken, so a retried call cannot make a
+// second instance, and is finished even when the build is cancelled. Cleanup
+// terminates it and waits until it is gone; if its ID was never learnt, it
+// finds it by the build tag.
 class StepRunSourceInstance : public engine::Step<State> {
  public:
   std::string_view name() const override { return "StepRunSourceInstance"; }
@@ -72,6 +79,7 @@ class StepRunSourceInstance : public engine::Step<State> {
 
  private:
   std::string instance_id_;
+  std::string client_token_;  // RunInstances' idempotency token, one per build
 };
 // Connects over SSH (the communicator seam; the none communicator with "none") and runs
 // the provisioners. The connection is closed when the step ends.
@@ -81,9 +89,10 @@ KILN_AWS_STEP(StepStopInstance)
 // force_deregister: deregisters AMIs already named ami_name in every target
 // region, and with force_delete_snapshot deletes their snapshots.
 KILN_AWS_STEP(StepDeregisterAmi)
-// Creates the AMI from the stopped instance and waits until it is available.
-// Cleanup, when the build failed or was interrupted, deregisters it and
-// deletes its snapshots.
+// Creates the AMI from the stopped instance (CreateImage is finished even when
+// the build is cancelled) and waits until it is available. Cleanup, when the
+// build failed or was interrupted before the artifact was made, deregisters
+// it and deletes its snapshots; an AMI whose ID is unknown is found by name.
 class StepCreateAmi : public engine::Step<State> {
  public:
   std::string_view name() const override { return "StepCreateAmi"; }
@@ -93,9 +102,12 @@ class StepCreateAmi : public engine::Step<State> {
 
  private:
   std::string image_id_;
+  bool lost_ = false;  // CreateImage may have made an AMI whose ID is unknown
 };
-// Copies the AMI to ami_regions and waits for the copies. Cleanup, when the
-// build failed or was interrupted, deregisters the copies.
+// Copies the AMI to ami_regions (CopyImage with a ClientToken, finished even
+// when the build is cancelled) and waits for the copies. Cleanup, when the
+// build failed or was interrupted, deregisters the copies and deletes their
+// snapshots; a copy whose ID is unknown is found by name in its region.
 class StepAmiRegionCopy : public engine::Step<State> {
  public:
   std::string_view name() const override { return "StepAmiRegionCopy"; }
@@ -105,6 +117,7 @@ class StepAmiRegionCopy : public engine::Step<State> {
 
  private:
   std::map<std::string, std::string> copies_;  // region -> AMI ID
+  std::vector<std::string> lost_;              // regions where a copy's ID is unknown
 };
 // Sets the description and launch permissions (ami_users, ami_groups) of the
 // AMI in every region.

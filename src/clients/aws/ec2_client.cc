@@ -88,6 +88,26 @@ std::string FormBody(std::string_view action, const Params& params) {
 }
 
 ApiResult<Xml> Ec2Client::Call(std::string_view action, const Params& params, const CancelToken& cancel) const {
+  return Send(action, params, cancel, std::nullopt);
+}
+
+ApiResult<Xml> Ec2Client::CallToCompletion(std::string_view action, const Params& params, const CancelToken& cancel,
+                                           std::chrono::milliseconds bound) const {
+  if (cancel.cancelled())
+    return std::unexpected(ApiError{.action = std::string(action), .code = "Cancelled", .message = "cancelled"});
+  // From here on the build's token is not consulted: a create that EC2 may
+  // already be carrying out is seen through, so its result is known.
+  static const CancelToken kNever;
+  return Send(action, params, kNever, std::chrono::steady_clock::now() + bound);
+}
+
+ApiResult<Xml> Ec2Client::Send(std::string_view action, const Params& params, const CancelToken& cancel,
+                               std::optional<Deadline> deadline) const {
+  auto timed_out = [&] {
+    return ApiError{.action = std::string(action),
+                    .code = "RequestError",
+                    .message = "no answer in the time allowed; whether it took effect is unknown"};
+  };
   std::string url = Url();
   std::string body = FormBody(action, params);
   std::mt19937 rng(std::random_device{}());
@@ -106,12 +126,17 @@ ApiResult<Xml> Ec2Client::Call(std::string_view action, const Params& params, co
                      .time = options_.now ? options_.now() : std::time(nullptr)};
     Signature sig = SignHeaders(req, options_.creds, sp);
     HttpCall call{.url = url, .body = body, .insecure = options_.insecure};
+    if (deadline) {
+      auto left = std::chrono::duration_cast<std::chrono::seconds>(*deadline - std::chrono::steady_clock::now());
+      if (left.count() <= 0) return std::unexpected(timed_out());
+      call.timeout_seconds = std::min<long>(call.timeout_seconds, left.count());
+    }
     call.headers = req.headers;
     call.headers.insert(call.headers.end(), sig.added_headers.begin(), sig.added_headers.end());
     call.headers.emplace_back("User-Agent", "kiln (amazon-ebs)");
 
     ui::Log("aws: {} {} (region {}, attempt {})", action, url, options_.region, attempt + 1);
-    Result<HttpReply> reply = Send(call, cancel);
+    Result<HttpReply> reply = aws::Send(call, cancel);
     ApiError error;
     if (!reply) {
       if (reply.error().summary == "cancelled")
@@ -132,6 +157,7 @@ ApiResult<Xml> Ec2Client::Call(std::string_view action, const Params& params, co
     auto cap = std::min<std::chrono::milliseconds>(kMaxBackoff, options_.retry_base * (1LL << std::min(attempt, 16)));
     auto delay = std::chrono::milliseconds(
         std::uniform_int_distribution<long long>(cap.count() / 2, std::max<long long>(cap.count(), 1))(rng));
+    if (deadline && std::chrono::steady_clock::now() + delay >= *deadline) return std::unexpected(error);
     if (!cancel.SleepFor(delay))
       return std::unexpected(ApiError{.action = std::string(action), .code = "Cancelled", .message = "cancelled"});
   }

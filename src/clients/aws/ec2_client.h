@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -69,13 +70,28 @@ class Ec2Client {
   const ClientOptions& options() const { return options_; }
   Ec2Client ForRegion(std::string region) const;
 
-  // One action with retries; `params` without Action and Version.
+  // One action with retries; `params` without Action and Version. A tripped
+  // `cancel` aborts the request in flight and the retries.
   ApiResult<Xml> Call(std::string_view action, const Params& params, const CancelToken& cancel) const;
+
+  // A call that creates something (RunInstances, CreateImage, ...). Not sent
+  // when `cancel` has already tripped (code "Cancelled"); once sent, it is
+  // finished, retries included, even if `cancel` trips meanwhile, so that the
+  // new resource's ID is known and its cleanup can run. At most `bound` in
+  // all: after that the answer is a "RequestError" and whether the resource
+  // exists is unknown (callers then look for it by name or tag).
+  ApiResult<Xml> CallToCompletion(std::string_view action, const Params& params, const CancelToken& cancel,
+                                  std::chrono::milliseconds bound = kCreateBound) const;
+  static constexpr std::chrono::milliseconds kCreateBound{120'000};
 
   // The URL requests go to.
   std::string Url() const;
 
  private:
+  using Deadline = std::chrono::steady_clock::time_point;
+  ApiResult<Xml> Send(std::string_view action, const Params& params, const CancelToken& cancel,
+                      std::optional<Deadline> deadline) const;
+
   ClientOptions options_;
 };
 
