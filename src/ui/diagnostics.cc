@@ -44,12 +44,21 @@ Excerpt CutExcerpt(std::string_view line, std::size_t column, const MaskFn& mask
   return {head + text.substr(start, end - start) + tail, head + text.substr(start, caret - start)};
 }
 
+std::string CutMessage(std::string_view message, const MaskFn& mask) {
+  if (message.size() <= kMessageWidth) return std::string(message);
+  std::string text = mask ? mask(message) : std::string(message);
+  if (text.size() <= kMessageWidth) return text;
+  std::size_t end = kMessageWidth;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;  // a whole character
+  return fmt::format("{}... ({} more bytes)", text.substr(0, end), text.size() - end);
+}
+
 std::string RenderDiagnostic(const Error& error, SourceCache& sources, const MaskFn& mask) {
   std::string out = fmt::format("{}: ", error.warning ? "Warning" : "Error");
   if (error.where && !error.where->file.empty())
     out += fmt::format("{}:{}:{}: ", error.where->file, error.where->start.line, error.where->start.column);
-  out += error.summary + "\n";
-  if (!error.detail.empty()) out += "  " + error.detail + "\n";
+  out += CutMessage(error.summary, mask) + "\n";
+  if (!error.detail.empty()) out += "  " + CutMessage(error.detail, mask) + "\n";
   if (error.where && !error.where->file.empty() && !error.hide_source) {
     if (std::optional<std::string> line = sources.Line(error.where->file, error.where->start.line)) {
       std::string number = std::to_string(error.where->start.line);

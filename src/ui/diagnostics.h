@@ -38,6 +38,12 @@ struct Excerpt {
 };
 Excerpt CutExcerpt(std::string_view line, std::size_t column, const MaskFn& mask = {});
 
+// A summary or detail longer than kMessageWidth bytes (an unknown key of
+// 10 MB quoted in "Unknown key 'x...'") is cut there, masked first, with a
+// note of how much was cut.
+inline constexpr std::size_t kMessageWidth = 1024;
+std::string CutMessage(std::string_view text, const MaskFn& mask = {});
+
 std::string RenderDiagnostic(const Error& error, SourceCache& sources, const MaskFn& mask = {});
 
 // Renders all of `diags` (errors and warnings), dropping exact repeats.

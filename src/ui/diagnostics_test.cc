@@ -1,3 +1,4 @@
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "ui/diagnostics.h"
@@ -43,6 +44,19 @@ TEST(Diagnostics, CutsKeepUtf8WholeAndSecretsMasked) {
   EXPECT_NE(x.text.find("<sensitive>"), std::string::npos) << x.text;
   EXPECT_TRUE(x.text.starts_with("...\xC3\xA9")) << x.text;  // no half character after the cut
   EXPECT_TRUE(x.text.find(x.before_caret) == 0);
+}
+
+TEST(Diagnostics, HugeSummariesAreCutWithTheCountOfWhatWasCut) {
+  std::string key = std::string(10'000'000, 'k');
+  std::string summary = "Unknown root level key in template: '" + key + "'";
+  Error e = MakeError(SourceRange{"t.json", {1, 2, 1}, {1, 3, 2}}, summary, "valid keys are " + std::string(5000, 'v'));
+  SourceCache sources;
+  sources.Put("t.json", "{\"" + key + "\": 1}\n");
+  std::string out = RenderDiagnostic(e, sources);
+  EXPECT_LT(out.size(), 2 * kMessageWidth + 2 * kExcerptWidth + 200) << out.size();
+  EXPECT_NE(out.find("Unknown root level key in template: 'kkk"), std::string::npos);
+  EXPECT_NE(out.find(fmt::format("... ({} more bytes)", summary.size() - kMessageWidth)), std::string::npos) << out;
+  EXPECT_EQ(CutMessage("short"), "short");
 }
 
 }  // namespace
