@@ -122,6 +122,17 @@ TEST(JsonParser, ReplacesInvalidUtf8AsGoDoes) {
   EXPECT_EQ(v->Find("k")->text, "caf\xc3\xa9 ok");
 }
 
+TEST(JsonParser, EveryByteOfAReplacementMapsToTheByteItReplaces) {
+  // Found by the json fuzz target: "\xff" decodes to 3 bytes, so offsets
+  // inside the U+FFFD ran past the closing quote.
+  Result<Value> v = Parse("[\"it\", \"\xff\"]", "t.json");
+  ASSERT_TRUE(v.has_value());
+  const Value& s = v->items.at(1);
+  ASSERT_EQ(s.text, "\xEF\xBF\xBD");
+  for (std::size_t i = 0; i < s.text.size(); ++i) EXPECT_EQ(s.PosOfChar(i).byte, s.range.start.byte + 1) << i;
+  EXPECT_EQ(s.PosOfChar(3).byte, s.range.start.byte + 2);  // the closing quote
+}
+
 TEST(JsonParser, LoneSurrogatesBecomeReplacementCharacters) {
   Result<Value> v = Parse(R"({"a": "\ud800", "b": "\udc00x", "c": "\ud800\u0041", "d": "\ud83d\ude00{{x}}"})", "t.json");
   ASSERT_TRUE(v.has_value());

@@ -1,5 +1,6 @@
 #include "json/value.h"
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace kiln::json {
@@ -45,7 +46,12 @@ SourcePos Value::PosOfChar(std::size_t offset) const {
   // it added; each escape entry records the state right after one escape.
   std::size_t source = 1 + offset;
   for (const auto& [decoded, src] : escapes) {
-    if (decoded > offset) break;
+    // Inside a bad byte replaced by U+FFFD (1 source byte, 3 decoded) the
+    // offset would run past it: it stays on the byte it replaces.
+    if (decoded > offset) {
+      source = std::min<std::size_t>(source, src - 1);
+      break;
+    }
     source = src + (offset - decoded);
   }
   SourcePos pos = range.start;
