@@ -2,12 +2,13 @@
 
 #include <cctype>
 
+#include "ui/masker.h"
+
 namespace kiln::engine {
 
 std::string ShellQuote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string_view("'\"'\"'") : std::string_view(&c, 1);
-  return out + "'";
+  // The masker's rule for the inside, so a quoted secret is always hidden.
+  return "'" + ui::ShellQuoteInner(s) + "'";
 }
 
 bool IsShellName(std::string_view name) {

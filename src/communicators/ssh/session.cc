@@ -418,15 +418,4 @@ Result<void> WriteAll(Session& session, ssh_channel channel, std::string_view da
   return {};
 }
 
-std::string ShellQuote(std::string_view s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 }  // namespace kiln::communicators::ssh

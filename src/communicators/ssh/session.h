@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "communicators/ssh/config.h"
+#include "engine/communicator.h"
 #include "util/cancel.h"
 
 namespace kiln::communicators::ssh {
@@ -141,7 +142,7 @@ Result<void> WriteAll(Session& session, ssh_channel channel, std::string_view da
 // The error for a failed libssh call: "<what>: <libssh's message>".
 Error SshError(Session& session, std::string_view what);
 
-// `s` quoted for a POSIX shell: 'it'\''s'.
-std::string ShellQuote(std::string_view s);
+// Quoting for remote shell words: the one kiln uses everywhere (and masks).
+using engine::ShellQuote;
 
 }  // namespace kiln::communicators::ssh
