@@ -20,7 +20,7 @@ struct Config {
   std::string platform;
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& decoded);
+Config Prepare(const tmpl::DecodedConfig& decoded);
 
 class PostProcessor : public engine::PostProcessor {
  public:
