@@ -53,7 +53,8 @@ Config Prepare(const tmpl::DecodedConfig& c) {
 }
 
 Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContext& ctx, engine::Artifact& input) {
-  using namespace docker_common;
+  using namespace components::docker;
+  using docker_common::UnknownArtifact;
   if (input.builder_id() != kImportId && input.builder_id() != kTagId)
     return std::unexpected(
         UnknownArtifact(input, "docker-push pushes the image of docker-import or docker-tag artifacts"));

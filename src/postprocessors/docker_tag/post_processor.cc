@@ -15,7 +15,8 @@ Config Prepare(const tmpl::DecodedConfig& c) {
 }
 
 Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContext& ctx, engine::Artifact& input) {
-  using namespace docker_common;
+  using namespace components::docker;
+  using docker_common::UnknownArtifact;
   if (config_.deprecated_tag)
     ctx.ui->Say("Deprecation warning: \"tag\" has been replaced by \"tags\"; write \"tags\": [...] instead.");
   if (input.builder_id() != kImportId && input.builder_id() != kTagId)
