@@ -74,7 +74,7 @@ Result<std::unique_ptr<engine::Artifact>> Builder::Run(engine::BuildContext& ctx
 }
 
 Result<std::unique_ptr<engine::Builder>> MakeBuilder(const tmpl::DecodedConfig& decoded) {
-  return engine::MakeBuilderFrom<Builder>(ReadConfig(decoded));
+  return engine::MakeBuilderFrom<Builder>(Prepare(decoded));
 }
 
 }  // namespace kiln::builders::amazon_ebs

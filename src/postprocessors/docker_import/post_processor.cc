@@ -12,7 +12,7 @@ namespace kiln::postprocessors::docker_import {
 
 namespace api = clients::docker;
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   return Config{.repository = c.String("repository"),
                 .tag = c.String("tag"),
                 .changes = c.Strings("changes"),
@@ -57,7 +57,7 @@ Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContex
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeDockerImport(const tmpl::DecodedConfig& config) {
-  return std::make_unique<PostProcessor>(ReadConfig(config));
+  return std::make_unique<PostProcessor>(Prepare(config));
 }
 
 }  // namespace kiln::postprocessors::docker_import

@@ -19,7 +19,7 @@ struct Config {
   std::string platform;
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& decoded);
+Config Prepare(const tmpl::DecodedConfig& decoded);
 
 class PostProcessor : public docker_common::EnginePostProcessor<Config> {
  public:

@@ -44,7 +44,7 @@ Error AuthError(std::string_view server, std::string_view user, const Error& cau
 
 }  // namespace
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   return Config{.login = c.Bool("login"),
                 .login_server = c.String("login_server"),
                 .login_username = c.String("login_username"),
@@ -130,7 +130,7 @@ Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContex
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeDockerPush(const tmpl::DecodedConfig& config) {
-  return std::make_unique<PostProcessor>(ReadConfig(config));
+  return std::make_unique<PostProcessor>(Prepare(config));
 }
 
 }  // namespace kiln::postprocessors::docker_push

@@ -31,7 +31,7 @@ struct Config {
   bool ecr_login = false;
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& decoded);
+Config Prepare(const tmpl::DecodedConfig& decoded);
 
 class PostProcessor : public docker_common::EnginePostProcessor<Config> {
  public:

@@ -117,7 +117,7 @@ TEST(DockerPushTest, LoginAcceptsTheStringTrue) {
   Diagnostics diags;
   tmpl::DecodedConfig c = tmpl::Decode(*v, Options(), interpolate::Context{}, "post-processor docker-push", diags);
   EXPECT_FALSE(HasErrors(diags));
-  Config config = ReadConfig(c);
+  Config config = Prepare(c);
   EXPECT_TRUE(config.login);
   EXPECT_EQ(config.login_password, "p");
 }

@@ -22,7 +22,7 @@ struct Config {
   bool force = false;             // the engine always moves a tag; kept for the record
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& decoded);
+Config Prepare(const tmpl::DecodedConfig& decoded);
 
 class PostProcessor : public docker_common::EnginePostProcessor<Config> {
  public:

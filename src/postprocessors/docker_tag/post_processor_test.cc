@@ -45,7 +45,7 @@ TEST(DockerTagTest, DeprecatedTagComesAfterTagsWithAWarning) {
   Harness h;
   tmpl::DecodedConfig c;
   c.values = {{"repository", "r"}, {"tags", {"a"}}, {"tag", {"b", "c"}}, {"force", false}};
-  Config config = ReadConfig(c);
+  Config config = Prepare(c);
   EXPECT_EQ(config.tags, (std::vector<std::string>{"a", "b", "c"}));
   FakeArtifact committed(std::string(components::docker::kImportId), kImage);
   ASSERT_TRUE(PostProcessor(config, h.factory()).PostProcess(h.ctx, committed));
