@@ -10,6 +10,8 @@
 #include <system_error>
 #include <vector>
 
+#include "util/unique_fd.h"
+
 namespace kiln {
 namespace {
 

@@ -251,6 +251,9 @@ bool Session::AppendPollFds(std::vector<pollfd>& fds) {
   return forwarder_->HasBuffered();
 }
 
+// Out of line: Forwarder is complete only here.
+Session::Session(PrivateTag) {}
+
 Session::~Session() {
   // In this order: channels before the session that owns them; the target
   // session closes its end of the socketpair, so the pump sees EOF.

@@ -58,7 +58,7 @@ class Session {
   // kFatal failure).
   static std::expected<std::unique_ptr<Session>, ConnectFailure> Open(const Config& config,
                                                                       std::chrono::seconds connect_timeout);
-  explicit Session(PrivateTag) {}
+  explicit Session(PrivateTag);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
