@@ -7,35 +7,33 @@
 #include <random>
 #include <sstream>
 
-#include "builders/docker/driver.h"
+#include "clients/docker/container_lease.h"
+#include "clients/docker/engine_client.h"
 #include "docker_world.h"
 
 namespace kiln::communicators::docker {
 namespace {
 
-using builders::docker::ContainerSpec;
-using builders::docker::Driver;
+namespace api = clients::docker;
 using ::kiln::testing::Sh;
 
 class DockerCommunicatorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     KILN_REQUIRE_DOCKER();
-    Result<std::unique_ptr<Driver>> driver = builders::docker::ConnectToEngine();
-    ASSERT_TRUE(driver) << driver.error().Message();
-    driver_ = std::move(*driver);
-    ContainerSpec spec{.name = "kiln-commtest-" + std::to_string(std::random_device{}()),
-                       .image = "debian:bookworm",
-                       .entrypoint = "/bin/sh",
-                       .command = {"-c", "useradd -m app; sleep 600"}};
-    Result<std::string> id = driver_->RunContainer(spec);
-    ASSERT_TRUE(id) << id.error().Message();
-    container_ = *id;
+    Result<std::shared_ptr<api::DockerApi>> engine = api::ConnectToEngine();
+    ASSERT_TRUE(engine) << engine.error().Message();
+    engine_ = std::move(*engine);
+    api::ContainerConfig config{.image = "debian:bookworm",
+                                .name = "kiln-commtest-" + std::to_string(std::random_device{}()),
+                                .cmd = std::vector<std::string>{"-c", "useradd -m app; sleep 600"},
+                                .entrypoint = std::vector<std::string>{"/bin/sh"}};
+    Result<api::ContainerLease> lease = api::ContainerLease::Start(engine_, config);
+    ASSERT_TRUE(lease) << lease.error().Message();
+    lease_ = std::move(*lease);
+    container_ = lease_.id();
     // useradd runs as the container starts; wait for it.
     for (int i = 0; i < 50 && Sh("docker exec " + container_ + " id app").status != 0; ++i) usleep(100'000);
-  }
-  void TearDown() override {
-    if (!container_.empty()) (void)driver_->RemoveContainer(container_);
   }
 
   // Runs `path`'s new contents with `command`; returns status and stdout.
@@ -55,13 +53,14 @@ class DockerCommunicatorTest : public ::testing::Test {
     return Sh("docker exec " + container_ + " sh -c '" + command + "'").output;
   }
 
-  std::unique_ptr<Driver> driver_;
+  std::shared_ptr<api::DockerApi> engine_;
+  api::ContainerLease lease_;  // removes the container after each test
   std::string container_;
   CancelToken cancel_;
 };
 
 TEST_F(DockerCommunicatorTest, WritesTheScriptByteForByteAndRunsIt) {
-  DockerCommunicator comm(*driver_, container_, "", false);
+  DockerCommunicator comm(*engine_, container_, "", false);
   std::string script = "#!/bin/sh\necho \"it's $((6 * 7)) \\$HOME '\\\"\"\nexit 3\n# é ✓ 𝄞\n";
   auto [status, out] = WriteAndRun(comm, "/tmp/s.sh", script, "/tmp/s.sh");
   ASSERT_TRUE(status) << status.error().error.Message();
@@ -74,7 +73,7 @@ TEST_F(DockerCommunicatorTest, WritesTheScriptByteForByteAndRunsIt) {
 }
 
 TEST_F(DockerCommunicatorTest, AFailedWriteIsAnUploadError) {
-  DockerCommunicator comm(*driver_, container_, "", false);
+  DockerCommunicator comm(*engine_, container_, "", false);
   auto [status, out] = WriteAndRun(comm, "/no/such/dir/s.sh", "echo hi\n", "echo should-not-run");
   ASSERT_FALSE(status);
   EXPECT_TRUE(status.error().during_upload);
@@ -84,7 +83,7 @@ TEST_F(DockerCommunicatorTest, AFailedWriteIsAnUploadError) {
 }
 
 TEST_F(DockerCommunicatorTest, UploadsOwnedByTheExecUserWithFixUploadOwner) {
-  DockerCommunicator comm(*driver_, container_, "app", true);
+  DockerCommunicator comm(*engine_, container_, "app", true);
   auto [status, out] = WriteAndRun(comm, "/tmp/owned.sh", "id -un\n", "/tmp/owned.sh");
   ASSERT_TRUE(status) << status.error().error.Message();
   EXPECT_EQ(out, "app\n");
@@ -92,7 +91,7 @@ TEST_F(DockerCommunicatorTest, UploadsOwnedByTheExecUserWithFixUploadOwner) {
 }
 
 TEST_F(DockerCommunicatorTest, BigOrBinaryScriptsTakeTheArchiveEndpoint) {
-  DockerCommunicator comm(*driver_, container_, "", false);
+  DockerCommunicator comm(*engine_, container_, "", false);
   std::string big = "#!/bin/sh\n" + std::string(200 * 1024, '#') + "\necho big\n";
   auto [status, out] = WriteAndRun(comm, "/tmp/big.sh", big, "/tmp/big.sh");
   ASSERT_TRUE(status) << status.error().error.Message();

@@ -20,4 +20,12 @@ class Builder {
   virtual Result<std::unique_ptr<Artifact>> Run(BuildContext& ctx, ProvisionHook& hook) = 0;
 };
 
+// A catalog factory's last line for a builder made from its typed config:
+// the config's error, or a B that owns it.
+template <typename B, typename Config>
+Result<std::unique_ptr<Builder>> MakeBuilderFrom(Result<Config> config) {
+  if (!config) return std::unexpected(config.error());
+  return std::make_unique<B>(std::move(*config));
+}
+
 }  // namespace kiln::engine

@@ -42,6 +42,9 @@ class Step {
     (void)state;
     return std::nullopt;
   }
+  // For -on-error=abort, instead of Cleanup: lets go of what this step made
+  // without removing it, so that no owner it holds removes it on destruction.
+  virtual void Abandon(State& state) { (void)state; }
 };
 
 template <typename State>

@@ -48,8 +48,10 @@ std::optional<Error> RunSteps(const Steps<State>& steps, State& state) {
   }
   if (state.skip_cleanup && state.error) {
     ctx.ui->Error("Build failed; -on-error=abort leaves these in place:");
-    for (Step<State>* step : std::views::reverse(started))
+    for (Step<State>* step : std::views::reverse(started)) {
       if (auto leftover = step->Leftover(state)) ctx.ui->Error("  " + *leftover);
+      step->Abandon(state);
+    }
     return state.error;
   }
   for (Step<State>* step : std::views::reverse(started)) {

@@ -15,7 +15,7 @@ struct TestState : StepState {
   std::vector<std::string> events;
 };
 
-// Records its Run and Cleanup; halts while `failures` is positive, and can
+// Records its Run, Cleanup and Abandon; halts while `failures` is positive, and can
 // trip the build's token as it runs.
 class RecordingStep : public Step<TestState> {
  public:
@@ -30,6 +30,7 @@ class RecordingStep : public Step<TestState> {
   }
   void Cleanup(TestState& state) override { state.events.push_back("cleanup " + name_); }
   std::optional<std::string> Leftover(const TestState&) const override { return "remove " + name_; }
+  void Abandon(TestState& state) override { state.events.push_back("abandon " + name_); }
 
  private:
   std::string name_;
@@ -92,7 +93,7 @@ TEST_F(StepRunnerTest, OnErrorAbortSkipsCleanupAndListsLeftovers) {
   Add("A");
   Add("B", 1);
   ASSERT_TRUE(Run());
-  EXPECT_EQ(state_.events, (Events{"run A", "run B"}));
+  EXPECT_EQ(state_.events, (Events{"run A", "run B", "abandon B", "abandon A"}));
   EXPECT_EQ(cap_.err(),
             "==> b: Build failed; -on-error=abort leaves these in place:\n"
             "==> b:   remove B\n"
@@ -123,7 +124,7 @@ TEST_F(StepRunnerTest, OnErrorAskAbortAnswerSkipsCleanup) {
   Add("A");
   Add("B", 1);
   ASSERT_TRUE(Run());
-  EXPECT_EQ(state_.events, (Events{"run A", "run B"}));
+  EXPECT_EQ(state_.events, (Events{"run A", "run B", "abandon B", "abandon A"}));
 }
 
 TEST_F(StepRunnerTest, OnErrorAskWithClosedStdinCleansUp) {

@@ -35,11 +35,16 @@ class Decoder {
       : ctx_(ctx), label_(label), diags_(diags) {}
 
   DecodedConfig Decode(const json::Value& object, const Schema& schema) {
+    const std::size_t diags_before = diags_.size();
     DecodedConfig out;
     out.where = object.range;
     positions_ = &out.positions;
     out.values = Object(object, schema, "");
     if (schema.check && !failed_) schema.check(out, diags_);
+    // Prepare only a config that decoded cleanly, so no problem is reported twice.
+    bool clean = std::none_of(diags_.begin() + diags_before, diags_.end(), [](const Error& e) { return !e.warning; });
+    if (schema.prepare && clean)
+      if (Result<void> prepared = schema.prepare(out); !prepared) diags_.push_back(std::move(prepared.error()));
     return out;
   }
 

@@ -158,11 +158,11 @@ std::vector<PreparedBuild> PrepareBuilds(const Template& t, const VariableValues
     PreparedBuild build{.name = name, .type = builder.type};
     const Schema* schema = SchemaFor(catalog::Kind::kBuilder, builder, diags);
     if (schema) {
-      // A builder's own options come before any build value exists; the
-      // amazon builders also offer clean_resource_name, as Packer's do.
+      // A builder's own options come before any build value exists; some
+      // builders also offer clean_resource_name there.
       interpolate::Context builder_ctx = ctx;
       builder_ctx.build_allowed = false;
-      builder_ctx.clean_resource_name_allowed = builder.type.starts_with("amazon-");
+      builder_ctx.clean_resource_name_allowed = schema->clean_resource_name;
       build.builder = {&builder, Decode(builder.options, *schema, builder_ctx,
                                         fmt::format("{} ({})", builder.label, name), diags)};
       ctx.build_keys = BuildValueKeys(schema);

@@ -67,6 +67,19 @@ struct DecodedConfig {
   SourceRange At(std::string_view name) const;
 };
 
+struct Schema;
+
+// Adapts a component's `Result<Config> Prepare(const DecodedConfig&)` to
+// Schema::prepare.
+template <typename Config>
+std::function<Result<void>(const DecodedConfig&)> PrepareCheck(Result<Config> (*prepare)(const DecodedConfig&)) {
+  return [prepare](const DecodedConfig& c) -> Result<void> {
+    Result<Config> config = prepare(c);
+    if (!config) return std::unexpected(std::move(config.error()));
+    return {};
+  };
+}
+
 struct Schema {
   std::string type;  // "docker", "shell", "docker-tag"
   std::vector<Option> options;
@@ -78,6 +91,14 @@ struct Schema {
   // Rules across options ("exactly one of commit, discard, export_path"),
   // run after decoding when there were no type errors.
   std::function<void(const DecodedConfig&, Diagnostics&)> check;
+  // The component's Prepare (its typed config read, no side effects), run
+  // after `check` passes, result dropped: build constructs the component
+  // from the same Prepare, so validate rejects whatever build would.
+  // Included schemas' prepare is not run; the including component's is.
+  std::function<Result<void>(const DecodedConfig&)> prepare;
+  // Builders whose own options may use {{clean_resource_name}} (Packer
+  // offers it to the amazon builders only).
+  bool clean_resource_name = false;
 
   // The option called `name` here or in an included schema, or nullptr.
   const Option* Find(std::string_view name) const;

@@ -74,9 +74,7 @@ Result<std::unique_ptr<engine::Artifact>> Builder::Run(engine::BuildContext& ctx
 }
 
 Result<std::unique_ptr<engine::Builder>> MakeBuilder(const tmpl::DecodedConfig& decoded) {
-  Result<Config> config = ReadConfig(decoded);
-  if (!config) return std::unexpected(config.error());
-  return std::make_unique<Builder>(std::move(*config));
+  return engine::MakeBuilderFrom<Builder>(Prepare(decoded));
 }
 
 }  // namespace kiln::builders::amazon_ebs

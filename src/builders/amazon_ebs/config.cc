@@ -79,7 +79,7 @@ std::optional<bool> OptionalBool(const tmpl::DecodedConfig& c, std::string_view 
 
 }  // namespace
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
+Result<Config> Prepare(const tmpl::DecodedConfig& c) {
   // What kiln validates but does not run yet: say so before anything starts.
   struct Unsupported {
     const char* option;
@@ -184,7 +184,7 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
   config.communicator = communicator;
   config.ssh_interface = c.String("ssh_interface");
   if (communicator == "ssh") {
-    Result<communicators::ssh::Config> ssh = communicators::ssh::ReadConfig(c);
+    Result<communicators::ssh::Config> ssh = communicators::ssh::Prepare(c);
     if (!ssh) return std::unexpected(ssh.error());
     config.ssh = std::move(*ssh);
   }

@@ -79,6 +79,6 @@ struct Config {
 
 // Reads the options and refuses the ones kiln cannot run yet, with their
 // place in the template.
-Result<Config> ReadConfig(const tmpl::DecodedConfig& decoded);
+Result<Config> Prepare(const tmpl::DecodedConfig& decoded);
 
 }  // namespace kiln::builders::amazon_ebs

@@ -8,6 +8,7 @@
 #include <initializer_list>
 #include <optional>
 
+#include "builders/amazon_ebs/config.h"
 #include "communicators/ssh/options.h"
 
 namespace kiln::builders::amazon_ebs {
@@ -77,7 +78,7 @@ void CheckBlockDevice(const tmpl::DecodedConfig& c, Diagnostics& diags) {
                               "set \"encrypted\": true (or leave it out), or remove kms_key_id"));
 }
 
-const tmpl::Schema& BlockDevice() {
+const tmpl::Schema& BlockDeviceOptions() {
   static const tmpl::Schema schema = {
       .type = "block device mapping",
       .options = {
@@ -332,13 +333,13 @@ const tmpl::Schema& Options() {
           {.name = "imds_support"},
           {.name = "deprecate_at"},
           {.name = "skip_create_ami", .kind = kBool},
-          {.name = "ami_block_device_mappings", .kind = kBlockList, .block = &BlockDevice()},
+          {.name = "ami_block_device_mappings", .kind = kBlockList, .block = &BlockDeviceOptions()},
 
           // The source instance.
           {.name = "instance_type"},
           {.name = "source_ami"},
           {.name = "source_ami_filter", .kind = kBlock, .block = &AmiFilter()},
-          {.name = "launch_block_device_mappings", .kind = kBlockList, .block = &BlockDevice()},
+          {.name = "launch_block_device_mappings", .kind = kBlockList, .block = &BlockDeviceOptions()},
           {.name = "no_ephemeral", .kind = kBool},
           {.name = "availability_zone"},
           {.name = "associate_public_ip_address", .kind = kBool},  // unset, true or false
@@ -396,6 +397,8 @@ const tmpl::Schema& Options() {
       .build_values = {"BuildRegion", "SourceAMI", "SourceAMICreationDate", "SourceAMIName", "SourceAMIOwner",
                        "SourceAMIOwnerName"},
       .check = Check,
+      .prepare = tmpl::PrepareCheck(&Prepare),
+      .clean_resource_name = true,
   };
   return schema;
 }

@@ -9,12 +9,14 @@
 namespace kiln::builders::docker {
 
 Result<std::unique_ptr<engine::Artifact>> Builder::Run(engine::BuildContext& ctx, engine::ProvisionHook& hook) {
-  Result<std::unique_ptr<Driver>> driver = connect_();
-  if (!driver) return std::unexpected(driver.error());
+  Result<std::shared_ptr<clients::docker::DockerApi>> api = connect_();
+  if (!api) return std::unexpected(api.error());
+  // An unreachable engine fails here, before any step says it started.
+  if (Result<void> ping = (*api)->Ping(); !ping) return std::unexpected(ping.error());
   State state;
   state.ctx = &ctx;
   state.config = config_;
-  state.driver = std::move(*driver);
+  state.api = std::move(*api);
   state.hook = &hook;
 
   engine::Steps<State> steps;
@@ -30,9 +32,7 @@ Result<std::unique_ptr<engine::Artifact>> Builder::Run(engine::BuildContext& ctx
 }
 
 Result<std::unique_ptr<engine::Builder>> MakeBuilder(const tmpl::DecodedConfig& decoded) {
-  Result<Config> config = ReadConfig(decoded);
-  if (!config) return std::unexpected(config.error());
-  return std::make_unique<Builder>(std::move(*config));
+  return engine::MakeBuilderFrom<Builder>(Prepare(decoded));
 }
 
 }  // namespace kiln::builders::docker

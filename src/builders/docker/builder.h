@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "builders/docker/config.h"
-#include "builders/docker/driver.h"
+#include "clients/docker/engine_client.h"
 #include "engine/builder.h"
 #include "template/schema.h"
 
@@ -14,17 +14,15 @@ namespace kiln::builders::docker {
 
 class Builder : public engine::Builder {
  public:
-  using DriverFactory = std::function<Result<std::unique_ptr<Driver>>()>;
-
-  // `connect` is the seam tests use to supply a recording driver.
-  explicit Builder(Config config, DriverFactory connect = ConnectToEngine)
+  // `connect` is the seam tests use to supply a recording DockerApi.
+  explicit Builder(Config config, clients::docker::ApiFactory connect = clients::docker::ConnectToEngine)
       : config_(std::move(config)), connect_(std::move(connect)) {}
 
   Result<std::unique_ptr<engine::Artifact>> Run(engine::BuildContext& ctx, engine::ProvisionHook& hook) override;
 
  private:
   Config config_;
-  DriverFactory connect_;
+  clients::docker::ApiFactory connect_;
 };
 
 // The catalog's factory for "docker".

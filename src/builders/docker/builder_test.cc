@@ -1,82 +1,16 @@
-// The docker builder's steps against a recording driver: what is created,
-// in which order, and that everything is removed on every path.
+// The docker builder's steps against a recording DockerApi: what is
+// created, in which order, and that everything is removed on every path.
 #include "builders/docker/builder.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 
+#include "clients/docker/fake_docker_api.h"
+#include "clients/docker/test_util.h"
+
 namespace kiln::builders::docker {
 namespace {
-
-class FakeDriver : public Driver {
- public:
-  std::vector<std::string>* calls;
-  bool image_exists = true;
-  bool fail_run = false;
-  explicit FakeDriver(std::vector<std::string>* c) : calls(c) {}
-
-  Result<void> Login(const RegistryAuth& a) override {
-    calls->push_back("login " + a.server);
-    return {};
-  }
-  bool ImageExists(const std::string& image) override {
-    calls->push_back("exists " + image);
-    return image_exists;
-  }
-  Result<void> Pull(const std::string& image, const std::optional<RegistryAuth>&, const LineSink&,
-                    const CancelToken&) override {
-    calls->push_back("pull " + image);
-    return std::unexpected(MakeError("docker pull " + image + ": registry unreachable"));
-  }
-  Result<std::string> RunContainer(const ContainerSpec& spec) override {
-    calls->push_back("run " + spec.name + " " + spec.image + " entrypoint=" + spec.entrypoint.value_or("") +
-                     (spec.tty ? " tty" : ""));
-    if (fail_run) return std::unexpected(MakeError("no such image"));
-    return std::string("c0ffee");
-  }
-  Result<void> RemoveContainer(const std::string& id) override {
-    calls->push_back("rm " + id);
-    return {};
-  }
-  Result<std::string> Commit(const std::string& id, const CommitOptions& o) override {
-    calls->push_back("commit " + id + " changes=" + std::to_string(o.changes.size()));
-    return std::string("sha256:abc");
-  }
-  Result<void> Export(const std::string& id, const std::filesystem::path& p, const CancelToken&) override {
-    calls->push_back("export " + id + " " + p.filename().string());
-    return {};
-  }
-  Result<void> RemoveImage(const std::string& id) override {
-    calls->push_back("rmi " + id);
-    return {};
-  }
-  Result<int> Exec(const std::string& id, const std::string&, const std::vector<std::string>& argv,
-                   const std::vector<std::string>&, const LineSink& out,
-                   const LineSink&, const CancelToken&) override {
-    calls->push_back("exec " + id + " " + argv.back());
-    out("hello");
-    return argv.back() == "false" ? 1 : 0;
-  }
-  Result<void> UploadFile(const std::string&, const std::string& p, engine::UploadSource, const CancelToken&) override {
-    calls->push_back("upload " + p);
-    return {};
-  }
-  Result<void> UploadDir(const std::string&, const std::string& p, const std::filesystem::path&,
-                         const CancelToken&) override {
-    calls->push_back("uploaddir " + p);
-    return {};
-  }
-  Result<void> DownloadFile(const std::string&, const std::string& p, std::ostream&, const CancelToken&) override {
-    calls->push_back("download " + p);
-    return {};
-  }
-  Result<void> DownloadDir(const std::string&, const std::string& p, const std::filesystem::path&,
-                           const CancelToken&) override {
-    calls->push_back("downloaddir " + p);
-    return {};
-  }
-};
 
 // Runs one command through the communicator, like a one-line shell step.
 class Hook : public engine::ProvisionHook {
@@ -106,18 +40,21 @@ class DockerBuilderTest : public ::testing::Test {
     config_.commit = true;
     config_.changes = {"EXPOSE 8080"};
     config_.run_command = {"-d", "-i", "-t", "--entrypoint=/bin/sh", "--", "{{.Image}}"};
+    // Each exec says hello; `false` fails.
+    api_->on_exec = [](const clients::docker::ExecConfig& exec, const clients::docker::ExecStreams& streams) {
+      if (streams.on_stdout) streams.on_stdout("hello");
+      return exec.cmd.back() == "false" ? 1 : 0;
+    };
+    api_->committed_id = "sha256:abc";
+    api_->pull_error = MakeError("docker pull debian:bookworm: registry unreachable");
   }
   ~DockerBuilderTest() override { std::fclose(out_); }
 
-  Result<std::unique_ptr<engine::Artifact>> Build(bool image_exists = true, bool fail_run = false) {
-    Builder builder(config_, [&]() -> Result<std::unique_ptr<Driver>> {
-      auto d = std::make_unique<FakeDriver>(&calls_);
-      d->image_exists = image_exists;
-      d->fail_run = fail_run;
-      return d;
-    });
+  Result<std::unique_ptr<engine::Artifact>> Build() {
+    Builder builder(config_, [&]() -> Result<std::shared_ptr<clients::docker::DockerApi>> { return api_; });
     return builder.Run(ctx_, hook_);
   }
+  const std::vector<std::string>& calls() const { return api_->calls; }
 
   std::FILE* out_;
   ui::Output output_;
@@ -126,7 +63,8 @@ class DockerBuilderTest : public ::testing::Test {
   engine::BuildContext ctx_;
   Config config_;
   Hook hook_;
-  std::vector<std::string> calls_;
+  std::shared_ptr<clients::docker::testing::FakeDockerApi> api_ =
+      std::make_shared<clients::docker::testing::FakeDockerApi>();
 };
 
 TEST_F(DockerBuilderTest, CommitRunsEveryStepThenRemovesTheContainer) {
@@ -134,10 +72,17 @@ TEST_F(DockerBuilderTest, CommitRunsEveryStepThenRemovesTheContainer) {
   ASSERT_TRUE(artifact) << artifact.error().Message();
   ASSERT_TRUE(*artifact);
   EXPECT_EQ((*artifact)->Describe(), "Imported Docker image: sha256:abc");
-  EXPECT_EQ(calls_, (std::vector<std::string>{"exists debian:bookworm",
-                                              "run kiln-run1-docker debian:bookworm entrypoint=/bin/sh tty",
-                                              "exec c0ffee true", "commit c0ffee changes=1", "rm c0ffee"}));
+  EXPECT_EQ(calls(), (std::vector<std::string>{"ping", "image-inspect debian:bookworm",
+                                               "create kiln-run1-docker debian:bookworm", "start c0ffee",
+                                               "exec c0ffee true", "commit c0ffee [EXPOSE 8080]", "rm c0ffee"}));
+  ASSERT_EQ(api_->created.size(), 1u);
+  EXPECT_EQ(api_->created[0].entrypoint, std::vector<std::string>{"/bin/sh"});
+  EXPECT_TRUE(api_->created[0].tty);
+  EXPECT_TRUE(api_->created[0].open_stdin);
   EXPECT_EQ(ctx_.interp.build_values->at("ID"), "c0ffee");
+  // Destroying the committed image forces it out, as before the seam was one.
+  ASSERT_TRUE((*artifact)->Destroy());
+  EXPECT_EQ(calls().back(), "rmi sha256:abc force");
 }
 
 TEST_F(DockerBuilderTest, AFailedProvisionerStillRemovesTheContainer) {
@@ -145,8 +90,8 @@ TEST_F(DockerBuilderTest, AFailedProvisionerStillRemovesTheContainer) {
   auto artifact = Build();
   ASSERT_FALSE(artifact);
   EXPECT_NE(artifact.error().summary.find("status 1"), std::string::npos);
-  EXPECT_EQ(calls_.back(), "rm c0ffee");
-  EXPECT_EQ(std::count(calls_.begin(), calls_.end(), "commit c0ffee changes=1"), 0);
+  EXPECT_EQ(calls().back(), "rm c0ffee");
+  EXPECT_EQ(std::count(calls().begin(), calls().end(), "commit c0ffee [EXPOSE 8080]"), 0);
   EXPECT_FALSE(hook_.error_cleanup_ran);
 }
 
@@ -155,14 +100,14 @@ TEST_F(DockerBuilderTest, RunCleanupProvisionerRunsWhileTheContainerExists) {
   ctx_.on_error = engine::OnError::kRunCleanupProvisioner;
   EXPECT_FALSE(Build());
   EXPECT_TRUE(hook_.error_cleanup_ran);
-  EXPECT_EQ(calls_.back(), "rm c0ffee");
+  EXPECT_EQ(calls().back(), "rm c0ffee");
 }
 
 TEST_F(DockerBuilderTest, AbortLeavesTheContainerAndSaysHowToRemoveIt) {
   hook_.command = "false";
   ctx_.on_error = engine::OnError::kAbort;
   EXPECT_FALSE(Build());
-  EXPECT_EQ(std::count(calls_.begin(), calls_.end(), "rm c0ffee"), 0);
+  EXPECT_EQ(std::count(calls().begin(), calls().end(), "rm c0ffee"), 0);
   std::fflush(out_);
   std::rewind(out_);
   std::string printed;
@@ -171,10 +116,11 @@ TEST_F(DockerBuilderTest, AbortLeavesTheContainerAndSaysHowToRemoveIt) {
 }
 
 TEST_F(DockerBuilderTest, AMissingLocalImageWithoutPullStopsBeforeAnyContainer) {
-  auto artifact = Build(/*image_exists=*/false);
+  api_->inspect_error = clients::docker::testing::FakeDockerApi::NotFound("docker image inspect debian:bookworm");
+  auto artifact = Build();
   ASSERT_FALSE(artifact);
   EXPECT_EQ(artifact.error().summary, "image debian:bookworm does not exist locally");
-  EXPECT_EQ(calls_, (std::vector<std::string>{"exists debian:bookworm"}));
+  EXPECT_EQ(calls(), (std::vector<std::string>{"ping", "image-inspect debian:bookworm"}));
 }
 
 TEST_F(DockerBuilderTest, AFailedPullOfALocalImageSaysSo) {
@@ -190,8 +136,8 @@ TEST_F(DockerBuilderTest, CancelledBeforeCommitCommitsNothing) {
   cancel_.Cancel();
   auto artifact = Build();
   ASSERT_FALSE(artifact);
-  EXPECT_TRUE(calls_.empty() || calls_.back() == "rm c0ffee");
-  EXPECT_EQ(std::count(calls_.begin(), calls_.end(), "commit c0ffee changes=1"), 0);
+  EXPECT_TRUE(calls() == std::vector<std::string>{"ping"} || calls().back() == "rm c0ffee");
+  EXPECT_EQ(std::count(calls().begin(), calls().end(), "commit c0ffee [EXPOSE 8080]"), 0);
 }
 
 TEST_F(DockerBuilderTest, ExportWritesTheTarInsteadOfCommitting) {
@@ -200,7 +146,8 @@ TEST_F(DockerBuilderTest, ExportWritesTheTarInsteadOfCommitting) {
   auto artifact = Build();
   ASSERT_TRUE(artifact) << artifact.error().Message();
   EXPECT_EQ((*artifact)->files(), std::vector<std::string>{config_.export_path});
-  EXPECT_EQ(calls_[calls_.size() - 2], "export c0ffee image.tar");
+  EXPECT_EQ(calls()[calls().size() - 2], "export c0ffee");
+  EXPECT_EQ(clients::docker::testing::ReadAll(config_.export_path), api_->exported_bytes);
 }
 
 }  // namespace

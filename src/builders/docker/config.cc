@@ -13,7 +13,7 @@ bool IsAllowedChange(std::string_view change) {
   return std::find(std::begin(kInstructions), std::end(kInstructions), word) != std::end(kInstructions);
 }
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
+Result<Config> Prepare(const tmpl::DecodedConfig& c) {
   Config config{
       .image = c.String("image"),
       .pull = c.Bool("pull"),

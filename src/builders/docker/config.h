@@ -59,7 +59,7 @@ struct Config {
   std::string login_server, login_username, login_password;
 };
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& decoded);
+Result<Config> Prepare(const tmpl::DecodedConfig& decoded);
 
 // The Dockerfile instructions `changes` may use (Packer's list).
 bool IsAllowedChange(std::string_view change);

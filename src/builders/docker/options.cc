@@ -89,6 +89,7 @@ const tmpl::Schema& Options() {
       .includes = {&EcrOptions(), &communicators::ssh::Options()},
       .build_values = {"ImageSha256"},
       .check = Check,
+      .prepare = tmpl::PrepareCheck(&Prepare),
   };
   return schema;
 }

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "builders/docker/config.h"
-#include "builders/docker/driver.h"
+#include "clients/docker/docker_api.h"
 #include "engine/artifact.h"
 #include "engine/provisioner.h"
 #include "engine/step.h"
@@ -14,9 +14,9 @@ namespace kiln::builders::docker {
 
 struct State : engine::StepState {
   Config config;
-  std::shared_ptr<Driver> driver;
+  std::shared_ptr<clients::docker::DockerApi> api;
   engine::ProvisionHook* hook = nullptr;
-  std::string container_id;                  // set by StepCreateContainer
+  std::string container_id;                    // StepCreateContainer's, while its lease holds it
   std::unique_ptr<engine::Artifact> artifact;  // set by StepCommit or StepExport
 };
 

@@ -6,7 +6,9 @@
 
 namespace kiln::builders::docker {
 
-Result<ContainerSpec> MakeContainerSpec(const Config& c, const engine::BuildContext& ctx) {
+namespace api = clients::docker;
+
+Result<api::ContainerConfig> MakeContainerConfig(const Config& c, const engine::BuildContext& ctx) {
   interpolate::Context render = ctx.interp;
   render.data = std::map<std::string, std::string>{{"Image", c.image}};
   std::vector<std::string> args;
@@ -20,59 +22,70 @@ Result<ContainerSpec> MakeContainerSpec(const Config& c, const engine::BuildCont
   std::string name = "kiln-" + ctx.packer_run_uuid + "-" + ctx.build_name;
   for (char& ch : name)
     if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_' && ch != '.') ch = '-';
-  ContainerSpec spec{
-      .name = name,
+  api::ContainerConfig config{
       .image = c.image,
-      .entrypoint = run->entrypoint,
-      .command = run->command,
+      .name = name,
+      .cmd = run->command.empty() ? std::nullopt : std::optional(run->command),
+      .entrypoint = run->entrypoint ? std::optional(std::vector<std::string>{*run->entrypoint}) : std::nullopt,
       .env = run->env,
-      .labels = run->labels,
+      .user = run->user,
+      .working_dir = run->workdir,
       .tty = run->tty,
       .open_stdin = run->interactive,
-      .user = run->user,
-      .workdir = run->workdir,
-      .network = run->network,
-      .runtime = c.runtime,
+      .labels = run->labels,
+      .host = {.binds = run->binds,
+               .privileged = c.privileged || run->privileged,
+               .cap_add = c.cap_add,
+               .cap_drop = c.cap_drop,
+               .runtime = c.runtime,
+               .network_mode = run->network},
       .platform = c.platform,
-      .binds = run->binds,
-      .devices = c.devices,
-      .tmpfs = c.tmpfs,
-      .cap_add = c.cap_add,
-      .cap_drop = c.cap_drop,
-      .privileged = c.privileged || run->privileged,
   };
-  for (const auto& [host, container] : c.volumes) spec.binds.push_back(host + ":" + container);
-  spec.cap_add.insert(spec.cap_add.end(), run->cap_add.begin(), run->cap_add.end());
-  spec.cap_drop.insert(spec.cap_drop.end(), run->cap_drop.begin(), run->cap_drop.end());
-  return spec;
+  api::HostConfig& host = config.host;
+  for (const auto& [on_host, in_container] : c.volumes) host.binds.push_back(on_host + ":" + in_container);
+  host.cap_add.insert(host.cap_add.end(), run->cap_add.begin(), run->cap_add.end());
+  host.cap_drop.insert(host.cap_drop.end(), run->cap_drop.begin(), run->cap_drop.end());
+  for (const std::string& t : c.tmpfs) {  // "path[:options]"
+    std::size_t colon = t.find(':');
+    host.tmpfs[t.substr(0, colon)] = colon == std::string::npos ? "" : t.substr(colon + 1);
+  }
+  for (const std::string& d : c.devices) host.devices.push_back(api::ParseDeviceMapping(d));
+  return config;
 }
 
 engine::StepAction StepCreateContainer::Run(State& state) {
   engine::BuildContext& ctx = *state.ctx;
-  Result<ContainerSpec> spec = MakeContainerSpec(state.config, ctx);
-  if (!spec) return state.Halt(spec.error());
+  Result<api::ContainerConfig> config = MakeContainerConfig(state.config, ctx);
+  if (!config) return state.Halt(config.error());
   ctx.ui->Say("Starting docker container...");
-  Result<std::string> id = state.driver->RunContainer(*spec);
-  if (!id) return state.Halt(id.error());
-  state.container_id = *id;
-  ctx.ui->Message(fmt::format("Container ID: {}", *id));
-  ctx.SetBuildValue("ID", *id);
+  Result<api::ContainerLease> started = api::ContainerLease::Start(state.api, *config);
+  if (!started) return state.Halt(started.error());
+  container_ = std::move(*started);
+  const std::string& id = container_.id();
+  state.container_id = id;
+  ctx.ui->Message(fmt::format("Container ID: {}", id));
+  ctx.SetBuildValue("ID", id);
   ctx.SetBuildValue("ConnType", "docker");
   return engine::StepAction::kContinue;
 }
 
 void StepCreateContainer::Cleanup(State& state) {
-  if (state.container_id.empty()) return;
+  if (container_.empty()) return;
   std::string id = std::exchange(state.container_id, {});
   state.ctx->ui->Say(fmt::format("Killing the container: {}", id));
-  if (auto r = state.driver->RemoveContainer(id); !r)
+  if (auto r = container_.Reset(); !r)
     state.ctx->ui->Error(fmt::format("could not remove container {}: {} (remove it with: docker rm -f {})", id,
                                      r.error().Message(), id));
 }
 
-std::optional<std::string> StepCreateContainer::Leftover(const State& state) const {
-  if (state.container_id.empty()) return std::nullopt;
-  return fmt::format("container {} (remove it with: docker rm -f {})", state.container_id, state.container_id);
+std::optional<std::string> StepCreateContainer::Leftover(const State&) const {
+  if (container_.empty()) return std::nullopt;
+  return fmt::format("container {} (remove it with: docker rm -f {})", container_.id(), container_.id());
+}
+
+void StepCreateContainer::Abandon(State& state) {
+  (void)container_.Release();
+  state.container_id.clear();
 }
 
 }  // namespace kiln::builders::docker

@@ -6,7 +6,7 @@ namespace kiln::builders::docker {
 
 engine::StepAction StepProvision::Run(State& state) {
   engine::BuildContext& ctx = *state.ctx;
-  communicators::docker::DockerCommunicator comm(*state.driver, state.container_id, state.config.exec_user,
+  communicators::docker::DockerCommunicator comm(*state.api, state.container_id, state.config.exec_user,
                                                  state.config.fix_upload_owner);
   Result<void> provisioned = state.hook->Run(ctx, comm);
   if (provisioned) return engine::StepAction::kContinue;

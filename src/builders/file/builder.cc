@@ -63,7 +63,7 @@ Result<void> WriteContent(const std::string& target, const std::string& content)
 
 }  // namespace
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   Config config{.target = c.String("target")};
   if (c.Given("source")) config.source = c.String("source");
   config.content = c.String("content");
@@ -103,7 +103,7 @@ Result<std::unique_ptr<engine::Artifact>> Builder::Run(engine::BuildContext& ctx
 }
 
 Result<std::unique_ptr<engine::Builder>> MakeBuilder(const tmpl::DecodedConfig& config) {
-  return std::make_unique<Builder>(ReadConfig(config));
+  return std::make_unique<Builder>(Prepare(config));
 }
 
 }  // namespace kiln::builders::file

@@ -22,7 +22,7 @@ struct Config {
   std::string content;
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& config);
+Config Prepare(const tmpl::DecodedConfig& config);
 
 class FileArtifact : public engine::Artifact {
  public:

@@ -55,7 +55,7 @@ class FileBuilderTest : public ::testing::Test {
     Diagnostics diags;
     tmpl::DecodedConfig c = Decode(options, diags);
     EXPECT_FALSE(HasErrors(diags));
-    Builder b(ReadConfig(c));
+    Builder b(Prepare(c));
     return b.Run(ctx_, hook_);
   }
 

@@ -8,7 +8,7 @@
 
 namespace kiln::builders::null {
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& decoded) {
+Result<Config> Prepare(const tmpl::DecodedConfig& decoded) {
   Config config;
   config.communicator = decoded.String("communicator");
   if (config.communicator.empty()) config.communicator = "ssh";
@@ -17,7 +17,7 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& decoded) {
     return std::unexpected(MakeError(decoded.At("communicator"),
                                      fmt::format("kiln cannot use communicator '{}' yet", config.communicator),
                                      "use ssh, or none to run only local provisioners"));
-  Result<communicators::ssh::Config> ssh = communicators::ssh::ReadConfig(decoded);
+  Result<communicators::ssh::Config> ssh = communicators::ssh::Prepare(decoded);
   if (!ssh) return std::unexpected(ssh.error());
   config.ssh = std::move(*ssh);
   return config;
@@ -38,9 +38,7 @@ Result<std::unique_ptr<engine::Artifact>> Builder::Run(engine::BuildContext& ctx
 }
 
 Result<std::unique_ptr<engine::Builder>> MakeBuilder(const tmpl::DecodedConfig& decoded) {
-  Result<Config> config = ReadConfig(decoded);
-  if (!config) return std::unexpected(config.error());
-  return std::make_unique<Builder>(std::move(*config));
+  return engine::MakeBuilderFrom<Builder>(Prepare(decoded));
 }
 
 }  // namespace kiln::builders::null

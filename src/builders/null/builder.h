@@ -20,7 +20,7 @@ class Builder : public engine::Builder {
 
 // Reads the communicator settings; winrm is refused (kiln has no winrm
 // communicator yet).
-Result<Config> ReadConfig(const tmpl::DecodedConfig& config);
+Result<Config> Prepare(const tmpl::DecodedConfig& config);
 
 // The catalog's factory for "null".
 Result<std::unique_ptr<engine::Builder>> MakeBuilder(const tmpl::DecodedConfig& config);

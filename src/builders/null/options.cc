@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "builders/null/builder.h"
 #include "communicators/ssh/options.h"
 
 namespace kiln::builders::null {
@@ -44,6 +45,7 @@ const tmpl::Schema& Options() {
       .type = "null",
       .includes = {&communicators::ssh::Options()},
       .check = Check,
+      .prepare = tmpl::PrepareCheck(&Prepare),
   };
   return schema;
 }

@@ -159,6 +159,12 @@ Result<EngineClient> EngineClient::FromEnv() {
   return EngineClient(std::move(*ep));
 }
 
+Result<std::shared_ptr<DockerApi>> ConnectToEngine() {
+  Result<EngineClient> client = EngineClient::FromEnv();
+  if (!client) return std::unexpected(client.error());
+  return std::make_shared<EngineClient>(std::move(*client));
+}
+
 Result<void> EngineClient::Ping() {
   Result<HttpResponse> r = Call(transport_, "docker ping", Request("GET", "/_ping"));
   if (!r) return std::unexpected(r.error());

@@ -8,6 +8,9 @@
 // http_transport.cc.
 #pragma once
 
+#include <functional>
+#include <memory>
+
 #include "clients/docker/docker_api.h"
 #include "clients/docker/endpoint.h"
 #include "clients/docker/http_transport.h"
@@ -59,5 +62,13 @@ class EngineClient final : public DockerApi {
  private:
   HttpTransport transport_;
 };
+
+// The local engine from DOCKER_HOST (default the unix socket), shared by
+// whatever the build hands it to. Nothing is sent yet.
+Result<std::shared_ptr<DockerApi>> ConnectToEngine();
+
+// How the docker builder and post-processors reach the engine; tests pass
+// one that returns a fake (fake_docker_api.h).
+using ApiFactory = std::function<Result<std::shared_ptr<DockerApi>>()>;
 
 }  // namespace kiln::clients::docker

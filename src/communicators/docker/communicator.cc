@@ -6,12 +6,21 @@
 #include <optional>
 #include <vector>
 
+#include "clients/docker/tar_stream.h"
 #include "ui/output.h"
+#include "util/temp_dir.h"
 
 namespace kiln::communicators::docker {
 namespace {
 
+namespace api = clients::docker;
+namespace fs = std::filesystem;
 using engine::ShellQuote;
+
+std::string Parent(const std::string& path) {
+  std::string parent = fs::path(path).parent_path().string();
+  return parent.empty() ? "/" : parent;
+}
 
 // The exec's Env: where a command's variables travel, off every argv.
 std::vector<std::string> EnvList(const std::map<std::string, std::string>& env) {
@@ -51,9 +60,24 @@ constexpr std::string_view kWriteFailed = "__kiln_write_failed__ ";
 
 Result<int> DockerCommunicator::Run(const engine::RemoteCommand& cmd, const CancelToken& cancel) {
   ui::Log("docker exec {}: {}", container_.substr(0, 12), cmd.command);
-  auto ignore = [](std::string_view) {};
-  return driver_.Exec(container_, exec_user_, {"/bin/sh", "-c", cmd.command}, EnvList(cmd.env),
-                      cmd.on_stdout ? cmd.on_stdout : ignore, cmd.on_stderr ? cmd.on_stderr : ignore, cancel);
+  return Exec(exec_user_, {"/bin/sh", "-c", cmd.command}, EnvList(cmd.env),
+              api::ExecStreams{.on_stdout = cmd.on_stdout, .on_stderr = cmd.on_stderr}, cancel);
+}
+
+Result<int> DockerCommunicator::Exec(const std::string& user, std::vector<std::string> argv,
+                                     std::vector<std::string> env, const api::ExecStreams& streams,
+                                     const CancelToken& cancel) {
+  return api::RunExec(api_, container_, api::ExecConfig{.cmd = std::move(argv), .user = user, .env = std::move(env)},
+                      streams, cancel);
+}
+
+Result<void> DockerCommunicator::MakeRemoteDir(const std::string& dir, const CancelToken& cancel) {
+  Result<int> status = Exec("root", {"mkdir", "-p", dir}, {}, api::ExecStreams{}, cancel);
+  if (!status) return std::unexpected(status.error());
+  if (*status != 0)
+    return std::unexpected(MakeError(fmt::format("docker exec {}: mkdir -p {} failed with status {}",
+                                                 container_.substr(0, 12), dir, *status)));
+  return {};
 }
 
 Result<void> DockerCommunicator::FixOwner(const std::string& path, bool recursive, const CancelToken& cancel) {
@@ -61,8 +85,9 @@ Result<void> DockerCommunicator::FixOwner(const std::string& path, bool recursiv
   if (!fix_upload_owner_ || exec_user_.empty() || exec_user_ == "root" || exec_user_ == "0") return {};
   std::string command = fmt::format("chown {}{} {}", recursive ? "-R " : "", ShellQuote(exec_user_), ShellQuote(path));
   std::string errors;
-  Result<int> status = driver_.Exec(container_, "root", {"/bin/sh", "-c", command}, {}, [](std::string_view) {},
-                                    [&](std::string_view line) { errors += std::string(line) + "\n"; }, cancel);
+  Result<int> status =
+      Exec("root", {"/bin/sh", "-c", command}, {},
+           api::ExecStreams{.on_stderr = [&](std::string_view line) { errors += std::string(line) + "\n"; }}, cancel);
   if (!status) return std::unexpected(status.error());
   if (*status != 0)
     return std::unexpected(MakeError(fmt::format("docker exec {}: chown of {} failed with status {}",
@@ -99,9 +124,9 @@ std::expected<int, engine::ScriptError> DockerCommunicator::UploadAndRun(const s
     }
     if (cmd.on_stderr) cmd.on_stderr(line);
   };
-  Result<int> status = driver_.Exec(container_, exec_user_, {"/bin/sh", "-c", wrapper, remote_path,
-                                                             std::string(contents), cmd.command},
-                                    EnvList(cmd.env), on_stdout, on_stderr, cancel);
+  Result<int> status =
+      Exec(exec_user_, {"/bin/sh", "-c", wrapper, remote_path, std::string(contents), cmd.command}, EnvList(cmd.env),
+           api::ExecStreams{.on_stdout = on_stdout, .on_stderr = on_stderr}, cancel);
   if (write_error)
     return std::unexpected(engine::ScriptError{
         .during_upload = true,
@@ -113,24 +138,51 @@ std::expected<int, engine::ScriptError> DockerCommunicator::UploadAndRun(const s
 
 Result<void> DockerCommunicator::Upload(const std::string& remote_path, engine::UploadSource source,
                                         const CancelToken& cancel) {
-  if (auto r = driver_.UploadFile(container_, remote_path, source, cancel); !r) return r;
+  api::TarWriter tar;
+  tar.AddStream(*source.stream, source.size, fs::path(remote_path).filename().string(), source.mode);
+  if (auto r = api_.PutArchive(container_, Parent(remote_path), tar.AsSource(), cancel); !r) return r;
   return FixOwner(remote_path, false, cancel);
 }
 
 Result<void> DockerCommunicator::UploadDir(const std::string& remote_dir, const std::filesystem::path& local_dir,
                                            const CancelToken& cancel) {
-  if (auto r = driver_.UploadDir(container_, remote_dir, local_dir, cancel); !r) return r;
+  // The archive endpoint extracts into an existing directory only.
+  if (auto made = MakeRemoteDir(remote_dir, cancel); !made) return made;
+  api::TarWriter tar;
+  tar.AddDirectory(local_dir, "");
+  if (auto r = api_.PutArchive(container_, remote_dir, tar.AsSource(), cancel); !r) return r;
   return FixOwner(remote_dir, true, cancel);
 }
 
 Result<void> DockerCommunicator::Download(const std::string& remote_path, std::ostream& out,
                                           const CancelToken& cancel) {
-  return driver_.DownloadFile(container_, remote_path, out, cancel);
+  return api_.GetArchiveFile(container_, remote_path, out, cancel);
 }
 
 Result<void> DockerCommunicator::DownloadDir(const std::string& remote_dir, const std::filesystem::path& local_dir,
                                              const CancelToken& cancel) {
-  return driver_.DownloadDir(container_, remote_dir, local_dir, cancel);
+  // The engine sends the directory itself; unpack it beside the target,
+  // then move its contents in.
+  std::error_code ec;
+  fs::create_directories(local_dir, ec);
+  Result<TempDir> staging = TempDir::Create("kiln-download-");
+  if (!staging) return std::unexpected(staging.error());
+  if (auto r = api_.GetArchiveToDir(container_, remote_dir, staging->path(), cancel); !r) return r;
+  fs::path unpacked = staging->path() / fs::path(remote_dir).filename();
+  if (fs::path(remote_dir).filename().empty()) unpacked = staging->path() / fs::path(remote_dir).parent_path().filename();
+  for (const fs::directory_entry& e : fs::directory_iterator(unpacked, ec)) {
+    fs::path target = local_dir / e.path().filename();
+    fs::remove_all(target, ec);
+    fs::rename(e.path(), target, ec);
+    if (ec) {  // another filesystem: copy instead
+      ec.clear();
+      fs::copy(e.path(), target, fs::copy_options::recursive | fs::copy_options::copy_symlinks, ec);
+    }
+    if (ec)
+      return std::unexpected(
+          MakeError(fmt::format("moving {} into {}", e.path().string(), local_dir.string()), ec.message()));
+  }
+  return {};
 }
 
 }  // namespace kiln::communicators::docker

@@ -4,20 +4,21 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
-#include "builders/docker/driver.h"
+#include "clients/docker/docker_api.h"
 #include "engine/communicator.h"
 
 namespace kiln::communicators::docker {
 
 class DockerCommunicator : public engine::Communicator {
  public:
-  // `exec_user` runs commands (empty: the image's user); with
-  // `fix_upload_owner`, uploads are chowned to that user afterwards, as
-  // Packer does.
-  DockerCommunicator(builders::docker::Driver& driver, std::string container, std::string exec_user,
+  // Works in `container` through `api`, which must outlive it. `exec_user`
+  // runs commands (empty: the image's user); with `fix_upload_owner`,
+  // uploads are chowned to that user afterwards, as Packer does.
+  DockerCommunicator(clients::docker::DockerApi& api, std::string container, std::string exec_user,
                      bool fix_upload_owner)
-      : driver_(driver),
+      : api_(api),
         container_(std::move(container)),
         exec_user_(std::move(exec_user)),
         fix_upload_owner_(fix_upload_owner) {}
@@ -38,9 +39,13 @@ class DockerCommunicator : public engine::Communicator {
                                                        const CancelToken& cancel) override;
 
  private:
+  // Runs `argv` in the container as `user`; output lines as they come.
+  Result<int> Exec(const std::string& user, std::vector<std::string> argv, std::vector<std::string> env,
+                   const clients::docker::ExecStreams& streams, const CancelToken& cancel);
+  Result<void> MakeRemoteDir(const std::string& dir, const CancelToken& cancel);
   Result<void> FixOwner(const std::string& path, bool recursive, const CancelToken& cancel);
 
-  builders::docker::Driver& driver_;
+  clients::docker::DockerApi& api_;
   std::string container_;
   std::string exec_user_;
   bool fix_upload_owner_;

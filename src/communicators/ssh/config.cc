@@ -98,7 +98,7 @@ std::expected<std::vector<Tunnel>, Diagnostics> ReadTunnels(const tmpl::DecodedC
   return tunnels;
 }
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
+Result<Config> Prepare(const tmpl::DecodedConfig& c) {
   Config config;
   config.host = c.String("ssh_host");
   config.port = Int(c, "ssh_port", 22);

@@ -2,7 +2,7 @@
 // (Packer's communicator.SSH). Builders that make their own machine (amazon-ebs,
 // qemu) read this, then fill `host` (and a temporary key) once they know them.
 //
-//   Result<ssh::Config> c = ssh::ReadConfig(decoded);      // in the builder's Prepare/ReadConfig
+//   Result<ssh::Config> c = ssh::Prepare(decoded);      // in the builder's Prepare
 //   c->host = instance_ip;                                  // when the machine exists
 //   ssh::RegisterSecrets(*c);                               // mask passwords and keys in output
 //   Result<std::unique_ptr<ssh::SshCommunicator>> comm =
@@ -88,7 +88,7 @@ struct Config {
 // ssh_private_key_file as in Packer; the bastion user defaults to ssh_username.
 // Fails, naming the option, for values kiln cannot honour: unparsable
 // durations or tunnel entries, ssh_proxy_host.
-Result<Config> ReadConfig(const tmpl::DecodedConfig& decoded);
+Result<Config> Prepare(const tmpl::DecodedConfig& decoded);
 
 // Registers every password and the key material (the files' contents, line
 // by line, and in-memory keys) with the process output, so that no byte kiln

@@ -49,7 +49,7 @@ Result<void> AppendLine(const std::string& path, const std::string& line) {
 
 }  // namespace
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   Config config;
   if (c["checksum_types"].is_array() && !c["checksum_types"].empty()) config.types = c.Strings("checksum_types");
   if (c.Given("output")) config.output = c.String("output");
@@ -112,7 +112,7 @@ Result<engine::PostProcessResult> ChecksumPostProcessor::PostProcess(engine::Bui
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeChecksum(const tmpl::DecodedConfig& config) {
-  return std::make_unique<ChecksumPostProcessor>(ReadConfig(config));
+  return std::make_unique<ChecksumPostProcessor>(Prepare(config));
 }
 
 }  // namespace kiln::postprocessors::checksum

@@ -30,7 +30,7 @@ struct Config {
 };
 
 // Reads options decoded against Options() (checked there).
-Config ReadConfig(const tmpl::DecodedConfig& config);
+Config Prepare(const tmpl::DecodedConfig& config);
 
 // The lowercase hex digest of the file at `path` with OpenSSL's `type`
 // (md5, sha1, sha224, sha256, sha384, sha512).

@@ -13,7 +13,7 @@ using testing::PostProcessorTest;
 using ChecksumTest = PostProcessorTest;
 
 TEST_F(ChecksumTest, DefaultsArePackers) {
-  Config c = ReadConfig(DecodeOk("{}", Options()));
+  Config c = Prepare(DecodeOk("{}", Options()));
   EXPECT_EQ(c.types, std::vector<std::string>{"md5"});
   EXPECT_EQ(c.output, "packer_{{.BuildName}}_{{.BuilderType}}_{{.ChecksumType}}.checksum");
 }
@@ -36,7 +36,7 @@ TEST_F(ChecksumTest, WritesPackersLinesPerTypeAndKeepsTheInput) {
   std::string b = Write("out/b.txt", "abc");
   FilesArtifact input("packer.file", {a, b});
   std::string output = Path("sums/{{.BuildName}}_{{.BuilderType}}_{{.ChecksumType}}.sum");
-  ChecksumPostProcessor pp(ReadConfig(
+  ChecksumPostProcessor pp(Prepare(
       DecodeOk(R"({"checksum_types": ["sha256", "md5"], "output": ")" + output + R"("})", Options())));
   Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
   ASSERT_TRUE(r) << r.error().Message();
@@ -56,7 +56,7 @@ TEST_F(ChecksumTest, AppendsToAnExistingFileAsPackerDoes) {
   std::string a = Write("a.txt", "abc");
   Write("a.sum", "old line\n");
   FilesArtifact input("packer.file", {a});
-  ChecksumPostProcessor pp(ReadConfig(DecodeOk(R"({"output": ")" + Path("a.sum") + R"("})", Options())));
+  ChecksumPostProcessor pp(Prepare(DecodeOk(R"({"output": ")" + Path("a.sum") + R"("})", Options())));
   ASSERT_TRUE(pp.PostProcess(ctx_, input));
   EXPECT_EQ(Read(Path("a.sum")), "old line\n900150983cd24fb0d6963f7d28e17f72\ta.txt\n");
 }
@@ -81,7 +81,7 @@ TEST_F(ChecksumTest, StreamsAFileBiggerThanItsBuffer) {
 
 TEST_F(ChecksumTest, MissingInputFileIsAnErrorNamingIt) {
   FilesArtifact input("packer.file", {Path("gone.txt")});
-  ChecksumPostProcessor pp(ReadConfig(DecodeOk(R"({"output": ")" + Path("x.sum") + R"("})", Options())));
+  ChecksumPostProcessor pp(Prepare(DecodeOk(R"({"output": ")" + Path("x.sum") + R"("})", Options())));
   Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, "unable to open file " + Path("gone.txt"));
@@ -101,7 +101,7 @@ TEST_F(ChecksumTest, BadOptionsArePositionedErrors) {
 TEST_F(ChecksumTest, UnknownFieldInOutputFailsAtRunTime) {
   std::string a = Write("a.txt", "abc");
   FilesArtifact input("packer.file", {a});
-  ChecksumPostProcessor pp(ReadConfig(DecodeOk(R"({"output": "{{.Nope}}.sum"})", Options())));
+  ChecksumPostProcessor pp(Prepare(DecodeOk(R"({"output": "{{.Nope}}.sum"})", Options())));
   Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().summary.find("cannot render output '{{.Nope}}.sum'"), std::string::npos) << r.error().Message();

@@ -4,6 +4,7 @@
 
 #include "postprocessors/common/render.h"
 #include "postprocessors/compress/format.h"
+#include "postprocessors/compress/post_processor.h"
 
 namespace kiln::postprocessors::compress {
 namespace {
@@ -39,6 +40,7 @@ const tmpl::Schema& Options() {
           {.name = "compression_level", .kind = kInt, .default_value = 6},
       },
       .check = Check,
+      .prepare = tmpl::PrepareCheck(&Prepare),
   };
   return schema;
 }

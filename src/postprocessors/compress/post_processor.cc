@@ -121,7 +121,7 @@ Result<void> WriteAll(archive* a, const std::string& target, const std::vector<s
 
 }  // namespace
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
+Result<Config> Prepare(const tmpl::DecodedConfig& c) {
   Config config;
   if (c.Given("output")) config.output = c.String("output");
   config.format = c.String("format");
@@ -187,7 +187,7 @@ Result<engine::PostProcessResult> CompressPostProcessor::PostProcess(engine::Bui
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeCompress(const tmpl::DecodedConfig& config) {
-  Result<Config> c = ReadConfig(config);
+  Result<Config> c = Prepare(config);
   if (!c) return std::unexpected(c.error());
   return std::make_unique<CompressPostProcessor>(std::move(*c));
 }

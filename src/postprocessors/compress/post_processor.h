@@ -33,7 +33,7 @@ struct Config {
 };
 
 // Reads options decoded against Options() (checked there).
-Result<Config> ReadConfig(const tmpl::DecodedConfig& config);
+Result<Config> Prepare(const tmpl::DecodedConfig& config);
 
 class CompressArtifact : public engine::Artifact {
  public:

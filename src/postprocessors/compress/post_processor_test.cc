@@ -57,7 +57,7 @@ TEST_F(CompressTest, DefaultOutputIsATarGzNamedAfterTheBuild) {
     ~Cwd() { std::filesystem::current_path(saved); }
   } restore;
   std::filesystem::current_path(dir_.path());
-  CompressPostProcessor pp(*ReadConfig(DecodeOk("{}", Options())));
+  CompressPostProcessor pp(*Prepare(DecodeOk("{}", Options())));
   Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
   ASSERT_TRUE(r) << r.error().Message();
   EXPECT_FALSE(r->keep_input);
@@ -82,7 +82,7 @@ TEST_F(CompressTest, EveryArchiveFormatRoundTrips) {
                         Case{"x.tar.zst", "tar --zstd -tf"}, Case{"x.tar", "tar tf"}, Case{"x.zip", "unzip -Z1"},
                         Case{"x.tar.lz4", "lz4 -dc < {} | tar tf -"}}) {
     std::string out = Path("arch/" + c.name);
-    CompressPostProcessor pp(*ReadConfig(DecodeOk(R"({"output": ")" + out + R"("})", Options())));
+    CompressPostProcessor pp(*Prepare(DecodeOk(R"({"output": ")" + out + R"("})", Options())));
     Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
     ASSERT_TRUE(r) << c.name << ": " << r.error().Message();
     std::string cmd = c.list.find("{}") != std::string::npos
@@ -102,7 +102,7 @@ TEST_F(CompressTest, SingleFileCompressionAndExtraction) {
   for (std::string ext : {"gz", "xz", "zst", "bz2"}) {
     std::string out = Path("disk.raw." + ext);
     CompressPostProcessor pp(
-        *ReadConfig(DecodeOk(R"({"output": ")" + out + R"(", "compression_level": 1})", Options())));
+        *Prepare(DecodeOk(R"({"output": ")" + out + R"(", "compression_level": 1})", Options())));
     Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
     ASSERT_TRUE(r) << ext << ": " << r.error().Message();
     std::string tool = ext == "gz" ? "gzip" : ext == "xz" ? "xz" : ext == "zst" ? "zstd" : "bzip2";
@@ -112,7 +112,7 @@ TEST_F(CompressTest, SingleFileCompressionAndExtraction) {
 
 TEST_F(CompressTest, SingleFileFormatRefusesSeveralFiles) {
   FilesArtifact input("packer.file", {Write("a", "1"), Write("b", "2")});
-  CompressPostProcessor pp(*ReadConfig(DecodeOk(R"({"output": ")" + Path("x.gz") + R"("})", Options())));
+  CompressPostProcessor pp(*Prepare(DecodeOk(R"({"output": ")" + Path("x.gz") + R"("})", Options())));
   Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().summary.find("Can only have 1 input file when not using tar/zip. Found 2 files"),
@@ -122,7 +122,7 @@ TEST_F(CompressTest, SingleFileFormatRefusesSeveralFiles) {
 
 TEST_F(CompressTest, AMissingInputLeavesNoPartialArchive) {
   FilesArtifact input("packer.file", {Write("a", "1"), Path("missing")});
-  CompressPostProcessor pp(*ReadConfig(DecodeOk(R"({"output": ")" + Path("x.tar.gz") + R"("})", Options())));
+  CompressPostProcessor pp(*Prepare(DecodeOk(R"({"output": ")" + Path("x.tar.gz") + R"("})", Options())));
   Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, "Unable to read file " + Path("missing"));
@@ -132,7 +132,7 @@ TEST_F(CompressTest, AMissingInputLeavesNoPartialArchive) {
 TEST_F(CompressTest, CancelStopsAndRemovesTheArchive) {
   FilesArtifact input("packer.file", {Write("a", std::string(3 << 20, 'a'))});
   cancel_.Cancel();
-  CompressPostProcessor pp(*ReadConfig(DecodeOk(R"({"output": ")" + Path("x.tar.gz") + R"("})", Options())));
+  CompressPostProcessor pp(*Prepare(DecodeOk(R"({"output": ")" + Path("x.tar.gz") + R"("})", Options())));
   Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, input);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().summary.find("cancelled"), std::string::npos);
@@ -140,15 +140,15 @@ TEST_F(CompressTest, CancelStopsAndRemovesTheArchive) {
 }
 
 TEST_F(CompressTest, CompressionLevelFollowsPackersRange) {
-  EXPECT_EQ(ReadConfig(DecodeOk(R"({"compression_level": 0})", Options()))->level, 6);
-  EXPECT_EQ(ReadConfig(DecodeOk(R"({"compression_level": -1})", Options()))->level, 6);
-  EXPECT_EQ(ReadConfig(DecodeOk(R"({"compression_level": 3})", Options()))->level, 3);
+  EXPECT_EQ(Prepare(DecodeOk(R"({"compression_level": 0})", Options()))->level, 6);
+  EXPECT_EQ(Prepare(DecodeOk(R"({"compression_level": -1})", Options()))->level, 6);
+  EXPECT_EQ(Prepare(DecodeOk(R"({"compression_level": 3})", Options()))->level, 3);
   Diagnostics diags;
   tmpl::DecodedConfig c = Decode("{\n  \"compression_level\": 12\n}", Options(), diags);
   ASSERT_EQ(diags.size(), 1u);
   EXPECT_TRUE(diags[0].warning);
   EXPECT_EQ(diags[0].Message(), "template.json:2:24: compression_level 12 is above 9: 9 is used: use an integer from -1 to 9");
-  EXPECT_EQ(ReadConfig(c)->level, 9);
+  EXPECT_EQ(Prepare(c)->level, 9);
 }
 
 TEST_F(CompressTest, BadOptionsArePositionedErrors) {

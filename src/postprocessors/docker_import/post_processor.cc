@@ -6,11 +6,13 @@
 #include <cstring>
 #include <fstream>
 
+#include "postprocessors/artifice/post_processor.h"
+
 namespace kiln::postprocessors::docker_import {
 
 namespace api = clients::docker;
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   return Config{.repository = c.String("repository"),
                 .tag = c.String("tag"),
                 .changes = c.Strings("changes"),
@@ -18,10 +20,11 @@ Config ReadConfig(const tmpl::DecodedConfig& c) {
 }
 
 Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContext& ctx, engine::Artifact& input) {
-  using namespace docker_common;
+  using namespace components::docker;
+  using docker_common::UnknownArtifact;
   // Only a tar on disk can be imported: the docker builder's export or artifice's files.
   std::vector<std::string> files = input.files();
-  if ((input.builder_id() != kDockerBuilderId && input.builder_id() != kArtificeId) || files.empty())
+  if ((input.builder_id() != kBuilderId && input.builder_id() != artifice::kBuilderId) || files.empty())
     return std::unexpected(UnknownArtifact(
         input, "docker-import takes the tar of a docker builder with export_path, or an artifice artifact; "
                "with commit: true the image is already imported, so use docker-tag instead"));
@@ -54,7 +57,7 @@ Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContex
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeDockerImport(const tmpl::DecodedConfig& config) {
-  return std::make_unique<PostProcessor>(ReadConfig(config));
+  return std::make_unique<PostProcessor>(Prepare(config));
 }
 
 }  // namespace kiln::postprocessors::docker_import

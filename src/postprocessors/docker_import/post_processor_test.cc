@@ -3,7 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "clients/docker/test_util.h"
-#include "postprocessors/docker_common/fake_docker_api.h"
+#include "postprocessors/artifice/post_processor.h"
+#include "postprocessors/docker_common/testing.h"
 
 namespace kiln::postprocessors::docker_import {
 namespace {
@@ -17,7 +18,7 @@ TEST(DockerImportTest, StreamsTheExportedTarWithNameAndChanges) {
   ct::ScratchDir dir;
   std::string bytes = ct::Pattern(100'000);
   ct::WriteFile(dir.path() / "rootfs.tar", bytes);
-  FakeArtifact exported(std::string(docker_common::kDockerBuilderId), (dir.path() / "rootfs.tar").string(),
+  FakeArtifact exported(std::string(components::docker::kBuilderId), (dir.path() / "rootfs.tar").string(),
                         {(dir.path() / "rootfs.tar").string()});
   PostProcessor pp(Config{.repository = "example/app", .tag = "0.1", .changes = {"EXPOSE 8080", "ENV A=b"}},
                    h.factory());
@@ -38,7 +39,7 @@ TEST(DockerImportTest, ArtificeFilesToo) {
   Harness h;
   ct::ScratchDir dir;
   ct::WriteFile(dir.path() / "a.tar", "x");
-  FakeArtifact artifice(std::string(docker_common::kArtificeId), "a.tar", {(dir.path() / "a.tar").string()});
+  FakeArtifact artifice(std::string(artifice::kBuilderId), "a.tar", {(dir.path() / "a.tar").string()});
   Result<engine::PostProcessResult> r =
       PostProcessor(Config{.repository = "example/app"}, h.factory()).PostProcess(h.ctx, artifice);
   ASSERT_TRUE(r) << r.error().Message();
@@ -47,7 +48,7 @@ TEST(DockerImportTest, ArtificeFilesToo) {
 
 TEST(DockerImportTest, ACommittedImageIsNotATar) {
   Harness h;
-  FakeArtifact committed(std::string(docker_common::kImportId), "sha256:" + std::string(64, 'a'));
+  FakeArtifact committed(std::string(components::docker::kImportId), "sha256:" + std::string(64, 'a'));
   Result<engine::PostProcessResult> r =
       PostProcessor(Config{.repository = "example/app"}, h.factory()).PostProcess(h.ctx, committed);
   ASSERT_FALSE(r);
@@ -58,7 +59,7 @@ TEST(DockerImportTest, ACommittedImageIsNotATar) {
 
 TEST(DockerImportTest, AMissingTarNamesIt) {
   Harness h;
-  FakeArtifact exported(std::string(docker_common::kDockerBuilderId), "/nonexistent/rootfs.tar",
+  FakeArtifact exported(std::string(components::docker::kBuilderId), "/nonexistent/rootfs.tar",
                         {"/nonexistent/rootfs.tar"});
   Result<engine::PostProcessResult> r =
       PostProcessor(Config{.repository = "example/app"}, h.factory()).PostProcess(h.ctx, exported);

@@ -44,7 +44,7 @@ Error AuthError(std::string_view server, std::string_view user, const Error& cau
 
 }  // namespace
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   return Config{.login = c.Bool("login"),
                 .login_server = c.String("login_server"),
                 .login_username = c.String("login_username"),
@@ -53,7 +53,8 @@ Config ReadConfig(const tmpl::DecodedConfig& c) {
 }
 
 Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContext& ctx, engine::Artifact& input) {
-  using namespace docker_common;
+  using namespace components::docker;
+  using docker_common::UnknownArtifact;
   if (input.builder_id() != kImportId && input.builder_id() != kTagId)
     return std::unexpected(
         UnknownArtifact(input, "docker-push pushes the image of docker-import or docker-tag artifacts"));
@@ -129,7 +130,7 @@ Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContex
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeDockerPush(const tmpl::DecodedConfig& config) {
-  return std::make_unique<PostProcessor>(ReadConfig(config));
+  return std::make_unique<PostProcessor>(Prepare(config));
 }
 
 }  // namespace kiln::postprocessors::docker_push

@@ -18,8 +18,7 @@
 #include <string>
 
 #include "clients/docker/credentials.h"
-#include "engine/post_processor.h"
-#include "postprocessors/docker_common/image_artifact.h"
+#include "postprocessors/docker_common/engine_post_processor.h"
 #include "template/schema.h"
 
 namespace kiln::postprocessors::docker_push {
@@ -32,18 +31,17 @@ struct Config {
   bool ecr_login = false;
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& decoded);
+Config Prepare(const tmpl::DecodedConfig& decoded);
 
-class PostProcessor : public engine::PostProcessor {
+class PostProcessor : public docker_common::EnginePostProcessor<Config> {
  public:
-  explicit PostProcessor(Config config, docker_common::ApiFactory connect = docker_common::ConnectToEngine,
+  // `lookup` finds the docker CLI's credentials (credentials.h); tests pass their own.
+  explicit PostProcessor(Config config, clients::docker::ApiFactory connect = clients::docker::ConnectToEngine,
                          clients::docker::CredentialLookup lookup = {})
-      : config_(std::move(config)), connect_(std::move(connect)), lookup_(std::move(lookup)) {}
+      : EnginePostProcessor(std::move(config), std::move(connect)), lookup_(std::move(lookup)) {}
   Result<engine::PostProcessResult> PostProcess(engine::BuildContext& ctx, engine::Artifact& input) override;
 
  private:
-  Config config_;
-  docker_common::ApiFactory connect_;
   clients::docker::CredentialLookup lookup_;
 };
 

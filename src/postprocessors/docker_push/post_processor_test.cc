@@ -4,7 +4,7 @@
 
 #include "clients/docker/test_util.h"
 #include "json/value.h"
-#include "postprocessors/docker_common/fake_docker_api.h"
+#include "postprocessors/docker_common/testing.h"
 #include "postprocessors/docker_push/options.h"
 #include "template/decode.h"
 
@@ -16,7 +16,7 @@ using docker_common::testing::Harness;
 namespace api = clients::docker;
 
 FakeArtifact Tagged() {
-  return FakeArtifact(std::string(docker_common::kTagId), "reg:5000/app:0.2", {},
+  return FakeArtifact(std::string(components::docker::kTagId), "reg:5000/app:0.2", {},
                       nlohmann::json{"reg:5000/app:0.1", "reg:5000/app:0.2"});
 }
 
@@ -73,7 +73,7 @@ TEST(DockerPushTest, WithoutLoginTheDockerConfigCredentials) {
   clients::docker::testing::ScratchDir dir;
   clients::docker::testing::WriteFile(dir.path() / "config.json",
                                       nlohmann::json{{"auths", {{"reg:5000", {{"auth", api::Base64Encode("c:p")}}}}}}.dump());
-  FakeArtifact tagged(std::string(docker_common::kImportId), "reg:5000/app:0.1");
+  FakeArtifact tagged(std::string(components::docker::kImportId), "reg:5000/app:0.1");
   PostProcessor pp(Config{}, h.factory(), api::CredentialLookup{.config_dir = dir.path()});
   ASSERT_TRUE(pp.PostProcess(h.ctx, tagged));
   ASSERT_TRUE(h.api->last_push_auth);
@@ -94,11 +94,11 @@ TEST(DockerPushTest, WithoutLoginTheDockerConfigCredentials) {
 
 TEST(DockerPushTest, RefusesWhatItCannotPush) {
   Harness h;
-  FakeArtifact tar(std::string(docker_common::kDockerBuilderId), "out.tar", {"out.tar"});
+  FakeArtifact tar(std::string(components::docker::kBuilderId), "out.tar", {"out.tar"});
   Result<engine::PostProcessResult> r = PostProcessor(Config{}, h.factory()).PostProcess(h.ctx, tar);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, "Unknown artifact type: packer.docker");
-  FakeArtifact committed(std::string(docker_common::kImportId), "sha256:" + std::string(64, 'a'));
+  FakeArtifact committed(std::string(components::docker::kImportId), "sha256:" + std::string(64, 'a'));
   r = PostProcessor(Config{}, h.factory()).PostProcess(h.ctx, committed);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().summary.find("has no repository name"), std::string::npos);
@@ -117,7 +117,7 @@ TEST(DockerPushTest, LoginAcceptsTheStringTrue) {
   Diagnostics diags;
   tmpl::DecodedConfig c = tmpl::Decode(*v, Options(), interpolate::Context{}, "post-processor docker-push", diags);
   EXPECT_FALSE(HasErrors(diags));
-  Config config = ReadConfig(c);
+  Config config = Prepare(c);
   EXPECT_TRUE(config.login);
   EXPECT_EQ(config.login_password, "p");
 }

@@ -13,7 +13,8 @@ namespace api = clients::docker;
 namespace fs = std::filesystem;
 
 Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContext& ctx, engine::Artifact& input) {
-  using namespace docker_common;
+  using namespace components::docker;
+  using docker_common::UnknownArtifact;
   if (input.builder_id() != kImportId && input.builder_id() != kTagId)
     return std::unexpected(UnknownArtifact(
         input, "docker-save saves the image of a docker builder with commit: true, of docker-import or of docker-tag"));

@@ -7,8 +7,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/post_processor.h"
-#include "postprocessors/docker_common/image_artifact.h"
+#include "postprocessors/docker_common/engine_post_processor.h"
 #include "template/schema.h"
 
 namespace kiln::postprocessors::docker_save {
@@ -17,15 +16,10 @@ struct Config {
   std::string path;
 };
 
-class PostProcessor : public engine::PostProcessor {
+class PostProcessor : public docker_common::EnginePostProcessor<Config> {
  public:
-  explicit PostProcessor(Config config, docker_common::ApiFactory connect = docker_common::ConnectToEngine)
-      : config_(std::move(config)), connect_(std::move(connect)) {}
+  using EnginePostProcessor::EnginePostProcessor;
   Result<engine::PostProcessResult> PostProcess(engine::BuildContext& ctx, engine::Artifact& input) override;
-
- private:
-  Config config_;
-  docker_common::ApiFactory connect_;
 };
 
 // The catalog's factory for "docker-save".

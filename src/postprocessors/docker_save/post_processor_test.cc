@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/docker/test_util.h"
-#include "postprocessors/docker_common/fake_docker_api.h"
+#include "postprocessors/docker_common/testing.h"
 
 namespace kiln::postprocessors::docker_save {
 namespace {
@@ -16,7 +16,7 @@ namespace fs = std::filesystem;
 TEST(DockerSaveTest, WritesTheTarAndPassesTheImageOn) {
   Harness h;
   ct::ScratchDir dir;
-  FakeArtifact tagged(std::string(docker_common::kTagId), "reg/app:0.1", {}, nlohmann::json{"reg/app:0.1"});
+  FakeArtifact tagged(std::string(components::docker::kTagId), "reg/app:0.1", {}, nlohmann::json{"reg/app:0.1"});
   fs::path path = dir.path() / "sub" / "saved.tar";
   Result<engine::PostProcessResult> r =
       PostProcessor(Config{.path = path.string()}, h.factory()).PostProcess(h.ctx, tagged);
@@ -34,7 +34,7 @@ TEST(DockerSaveTest, AFailedSaveLeavesNoFile) {
   Harness h;
   ct::ScratchDir dir;
   h.api->save_error = MakeError("docker save reg/app:0.1", "cancelled");
-  FakeArtifact tagged(std::string(docker_common::kTagId), "reg/app:0.1");
+  FakeArtifact tagged(std::string(components::docker::kTagId), "reg/app:0.1");
   fs::path path = dir.path() / "saved.tar";
   Result<engine::PostProcessResult> r =
       PostProcessor(Config{.path = path.string()}, h.factory()).PostProcess(h.ctx, tagged);
@@ -44,11 +44,11 @@ TEST(DockerSaveTest, AFailedSaveLeavesNoFile) {
 
 TEST(DockerSaveTest, RefusesATarAndAMissingPath) {
   Harness h;
-  FakeArtifact tar(std::string(docker_common::kDockerBuilderId), "out.tar", {"out.tar"});
+  FakeArtifact tar(std::string(components::docker::kBuilderId), "out.tar", {"out.tar"});
   Result<engine::PostProcessResult> r = PostProcessor(Config{.path = "x.tar"}, h.factory()).PostProcess(h.ctx, tar);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, "Unknown artifact type: packer.docker");
-  FakeArtifact tagged(std::string(docker_common::kTagId), "reg/app:0.1");
+  FakeArtifact tagged(std::string(components::docker::kTagId), "reg/app:0.1");
   r = PostProcessor(Config{}, h.factory()).PostProcess(h.ctx, tagged);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, "docker-save: path is not set");

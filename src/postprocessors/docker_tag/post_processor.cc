@@ -6,7 +6,7 @@ namespace kiln::postprocessors::docker_tag {
 
 namespace api = clients::docker;
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   Config config{.repository = c.String("repository"), .tags = c.Strings("tags"), .force = c.Bool("force")};
   std::vector<std::string> old = c.Strings("tag");
   config.deprecated_tag = !old.empty();
@@ -15,7 +15,8 @@ Config ReadConfig(const tmpl::DecodedConfig& c) {
 }
 
 Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContext& ctx, engine::Artifact& input) {
-  using namespace docker_common;
+  using namespace components::docker;
+  using docker_common::UnknownArtifact;
   if (config_.deprecated_tag)
     ctx.ui->Say("Deprecation warning: \"tag\" has been replaced by \"tags\"; write \"tags\": [...] instead.");
   if (input.builder_id() != kImportId && input.builder_id() != kTagId)
@@ -46,7 +47,7 @@ Result<engine::PostProcessResult> PostProcessor::PostProcess(engine::BuildContex
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeDockerTag(const tmpl::DecodedConfig& config) {
-  return std::make_unique<PostProcessor>(ReadConfig(config));
+  return std::make_unique<PostProcessor>(Prepare(config));
 }
 
 }  // namespace kiln::postprocessors::docker_tag

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/post_processor.h"
-#include "postprocessors/docker_common/image_artifact.h"
+#include "postprocessors/docker_common/engine_post_processor.h"
 #include "template/schema.h"
 
 namespace kiln::postprocessors::docker_tag {
@@ -23,17 +22,12 @@ struct Config {
   bool force = false;             // the engine always moves a tag; kept for the record
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& decoded);
+Config Prepare(const tmpl::DecodedConfig& decoded);
 
-class PostProcessor : public engine::PostProcessor {
+class PostProcessor : public docker_common::EnginePostProcessor<Config> {
  public:
-  explicit PostProcessor(Config config, docker_common::ApiFactory connect = docker_common::ConnectToEngine)
-      : config_(std::move(config)), connect_(std::move(connect)) {}
+  using EnginePostProcessor::EnginePostProcessor;
   Result<engine::PostProcessResult> PostProcess(engine::BuildContext& ctx, engine::Artifact& input) override;
-
- private:
-  Config config_;
-  docker_common::ApiFactory connect_;
 };
 
 // The catalog's factory for "docker-tag".

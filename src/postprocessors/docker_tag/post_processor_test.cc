@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "postprocessors/docker_common/fake_docker_api.h"
+#include "postprocessors/docker_common/testing.h"
 
 namespace kiln::postprocessors::docker_tag {
 namespace {
@@ -13,7 +13,7 @@ const std::string kImage = "sha256:" + std::string(64, 'a');
 
 TEST(DockerTagTest, TagsEachAndKeepsItsInputWhatever) {
   Harness h;
-  FakeArtifact committed(std::string(docker_common::kImportId), kImage);
+  FakeArtifact committed(std::string(components::docker::kImportId), kImage);
   PostProcessor pp(Config{.repository = "reg:5000/app", .tags = {"0.1", "latest"}, .force = true}, h.factory());
   Result<engine::PostProcessResult> r = pp.PostProcess(h.ctx, committed);
   ASSERT_TRUE(r) << r.error().Message();
@@ -31,7 +31,7 @@ TEST(DockerTagTest, TagsEachAndKeepsItsInputWhatever) {
 
 TEST(DockerTagTest, WithoutTagsTheRepositoryAlone) {
   Harness h;
-  FakeArtifact imported(std::string(docker_common::kImportId), "example/imported:0.1");
+  FakeArtifact imported(std::string(components::docker::kImportId), "example/imported:0.1");
   PostProcessor pp(Config{.repository = "example/again"}, h.factory());
   Result<engine::PostProcessResult> r = pp.PostProcess(h.ctx, imported);
   ASSERT_TRUE(r) << r.error().Message();
@@ -45,20 +45,20 @@ TEST(DockerTagTest, DeprecatedTagComesAfterTagsWithAWarning) {
   Harness h;
   tmpl::DecodedConfig c;
   c.values = {{"repository", "r"}, {"tags", {"a"}}, {"tag", {"b", "c"}}, {"force", false}};
-  Config config = ReadConfig(c);
+  Config config = Prepare(c);
   EXPECT_EQ(config.tags, (std::vector<std::string>{"a", "b", "c"}));
-  FakeArtifact committed(std::string(docker_common::kImportId), kImage);
+  FakeArtifact committed(std::string(components::docker::kImportId), kImage);
   ASSERT_TRUE(PostProcessor(config, h.factory()).PostProcess(h.ctx, committed));
   EXPECT_NE(h.out().find("Deprecation warning: \"tag\" has been replaced by \"tags\""), std::string::npos) << h.out();
 }
 
 TEST(DockerTagTest, RefusesATarAndAMissingRepository) {
   Harness h;
-  FakeArtifact tar(std::string(docker_common::kDockerBuilderId), "out.tar", {"out.tar"});
+  FakeArtifact tar(std::string(components::docker::kBuilderId), "out.tar", {"out.tar"});
   Result<engine::PostProcessResult> r = PostProcessor(Config{.repository = "r"}, h.factory()).PostProcess(h.ctx, tar);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, "Unknown artifact type: packer.docker");
-  FakeArtifact committed(std::string(docker_common::kImportId), kImage);
+  FakeArtifact committed(std::string(components::docker::kImportId), kImage);
   r = PostProcessor(Config{}, h.factory()).PostProcess(h.ctx, committed);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().summary, "docker-tag: repository is not set");
@@ -68,7 +68,7 @@ TEST(DockerTagTest, RefusesATarAndAMissingRepository) {
 TEST(DockerTagTest, AnEngineErrorStopsIt) {
   Harness h;
   h.api->tag_error = MakeError("docker tag aaaa r:1", "404: No such image");
-  FakeArtifact committed(std::string(docker_common::kImportId), kImage);
+  FakeArtifact committed(std::string(components::docker::kImportId), kImage);
   Result<engine::PostProcessResult> r =
       PostProcessor(Config{.repository = "r", .tags = {"1", "2"}}, h.factory()).PostProcess(h.ctx, committed);
   ASSERT_FALSE(r);

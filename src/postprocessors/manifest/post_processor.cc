@@ -132,7 +132,7 @@ std::string SerializeManifest(const Manifest& m) {
   return GoMarshalIndent(doc);
 }
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   Config config;
   if (c.Given("output")) config.output = c.String("output");
   config.strip_path = c.Bool("strip_path");
@@ -196,7 +196,7 @@ Result<engine::PostProcessResult> ManifestPostProcessor::PostProcess(engine::Bui
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeManifest(const tmpl::DecodedConfig& config) {
-  return std::make_unique<ManifestPostProcessor>(ReadConfig(config));
+  return std::make_unique<ManifestPostProcessor>(Prepare(config));
 }
 
 }  // namespace kiln::postprocessors::manifest

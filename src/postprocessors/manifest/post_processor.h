@@ -58,7 +58,7 @@ struct Config {
   std::optional<std::map<std::string, std::string>> custom_data;
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& config);
+Config Prepare(const tmpl::DecodedConfig& config);
 
 class ManifestPostProcessor : public engine::PostProcessor {
  public:

@@ -80,7 +80,7 @@ TEST_F(ManifestTest, SameBytesAsPacker) {
   std::string out = Path("m.json");
   std::string options = R"({"output": ")" + out +
                         R"(", "strip_time": true, "custom_data": {"z": "\u2028é\t\u0001", "a": ""}})";
-  ManifestPostProcessor pp(ReadConfig(DecodeOk(options, Options())));
+  ManifestPostProcessor pp(Prepare(DecodeOk(options, Options())));
   // The file builder's artifact as Packer names it, relative to the cwd.
   struct Cwd {
     std::filesystem::path saved = std::filesystem::current_path();
@@ -106,7 +106,7 @@ TEST_F(ManifestTest, SameBytesAsPacker) {
 TEST_F(ManifestTest, AppendsAcrossRunsDroppingUnknownKeys) {
   std::string out = Write("m.json", R"({"builds":[{"name":"old","extra":1,"build_time":5}],"last_run_uuid":"x","other":2})");
   std::string a = Write("a.txt", "abc");
-  ManifestPostProcessor pp(ReadConfig(DecodeOk(R"({"output": ")" + out + R"(", "strip_path": true})", Options())));
+  ManifestPostProcessor pp(Prepare(DecodeOk(R"({"output": ")" + out + R"(", "strip_path": true})", Options())));
   IdArtifact file("File", {a});
   auto before = std::chrono::system_clock::now();
   ASSERT_TRUE(pp.PostProcess(ctx_, file));
@@ -134,7 +134,7 @@ TEST_F(ManifestTest, AppendsAcrossRunsDroppingUnknownKeys) {
 
 TEST_F(ManifestTest, ForceStartsAfreshOnlyForAnotherRun) {
   std::string out = Write("m.json", R"({"builds":[{"name":"old"}],"last_run_uuid":"other-run"})");
-  ManifestPostProcessor pp(ReadConfig(DecodeOk(R"({"output": ")" + out + R"("})", Options())));
+  ManifestPostProcessor pp(Prepare(DecodeOk(R"({"output": ")" + out + R"("})", Options())));
   IdArtifact file("File", {});
   ctx_.force = true;
   ASSERT_TRUE(pp.PostProcess(ctx_, file));
@@ -148,14 +148,14 @@ TEST_F(ManifestTest, ForceStartsAfreshOnlyForAnotherRun) {
 TEST_F(ManifestTest, CustomDataIsTemplated) {
   tmpl::DecodedConfig c = DecodeOk(R"({"output": "m.json", "custom_data": {"k": "{{user `v`}}!"}})",
                                    Options());
-  Config config = ReadConfig(c);
+  Config config = Prepare(c);
   ASSERT_TRUE(config.custom_data);
   EXPECT_EQ(config.custom_data->at("k"), "from-var!");
 }
 
 TEST_F(ManifestTest, AnUnreadableManifestIsAnErrorAndIsLeftAlone) {
   std::string out = Write("m.json", "{not json");
-  ManifestPostProcessor pp(ReadConfig(DecodeOk(R"({"output": ")" + out + R"("})", Options())));
+  ManifestPostProcessor pp(Prepare(DecodeOk(R"({"output": ")" + out + R"("})", Options())));
   IdArtifact file("File", {});
   Result<engine::PostProcessResult> r = pp.PostProcess(ctx_, file);
   ASSERT_FALSE(r);

@@ -1,5 +1,6 @@
 #include "postprocessors/shell_local/options.h"
 
+#include "postprocessors/shell_local/post_processor.h"
 #include "provisioners/shell_local/options.h"
 
 namespace kiln::postprocessors::shell_local {
@@ -10,6 +11,7 @@ const tmpl::Schema& Options() {
       .includes = {&provisioners::shell_local::Options()},
       // Decode runs only the top schema's check.
       .check = provisioners::shell_local::Options().check,
+      .prepare = tmpl::PrepareCheck(&Prepare),
   };
   return schema;
 }

@@ -7,8 +7,8 @@
 
 namespace kiln::postprocessors::shell_local {
 
-Result<provisioners::shell_local::Config> ReadConfig(const tmpl::DecodedConfig& decoded) {
-  Result<provisioners::shell_local::Config> config = provisioners::shell_local::ReadConfig(decoded);
+Result<provisioners::shell_local::Config> Prepare(const tmpl::DecodedConfig& decoded) {
+  Result<provisioners::shell_local::Config> config = provisioners::shell_local::Prepare(decoded);
   if (config && config->execute_command.size() == 1)
     config->execute_command.insert(config->execute_command.begin(), {"sh", "-c"});
   return config;
@@ -30,7 +30,7 @@ Result<engine::PostProcessResult> ShellLocalPostProcessor::PostProcess(engine::B
 }
 
 Result<std::unique_ptr<engine::PostProcessor>> MakeShellLocal(const tmpl::DecodedConfig& config) {
-  Result<provisioners::shell_local::Config> c = ReadConfig(config);
+  Result<provisioners::shell_local::Config> c = Prepare(config);
   if (!c) return std::unexpected(c.error());
   return std::make_unique<ShellLocalPostProcessor>(std::move(*c));
 }

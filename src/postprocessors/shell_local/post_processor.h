@@ -19,7 +19,7 @@
 namespace kiln::postprocessors::shell_local {
 
 // Reads options decoded against Options().
-Result<provisioners::shell_local::Config> ReadConfig(const tmpl::DecodedConfig& config);
+Result<provisioners::shell_local::Config> Prepare(const tmpl::DecodedConfig& config);
 
 class ShellLocalPostProcessor : public engine::PostProcessor {
  public:

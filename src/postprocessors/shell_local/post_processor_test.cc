@@ -46,13 +46,13 @@ TEST_F(ShellLocalPpTest, TemplateVariablesOverrideTheArtifactOnes) {
 
 TEST_F(ShellLocalPpTest, AOneElementExecuteCommandRunsThroughShAsInOldTemplates) {
   Result<provisioners::shell_local::Config> c =
-      ReadConfig(DecodeOk(R"({"inline": ["true"], "execute_command": ["{{.Vars}} /bin/sh {{.Script}}"]})", Options()));
+      Prepare(DecodeOk(R"({"inline": ["true"], "execute_command": ["{{.Vars}} /bin/sh {{.Script}}"]})", Options()));
   ASSERT_TRUE(c);
   EXPECT_EQ(c->execute_command, (std::vector<std::string>{"sh", "-c", "{{.Vars}} /bin/sh {{.Script}}"}));
   FilesArtifact input("packer.file", {});
   ShellLocalPostProcessor pp(*c);
   EXPECT_TRUE(pp.PostProcess(ctx_, input));
-  Result<provisioners::shell_local::Config> d = ReadConfig(DecodeOk(R"({"inline": ["true"]})", Options()));
+  Result<provisioners::shell_local::Config> d = Prepare(DecodeOk(R"({"inline": ["true"]})", Options()));
   EXPECT_EQ(d->execute_command.size(), 3u);
   EXPECT_EQ(d->execute_command[0], "/bin/sh");
 }

@@ -6,7 +6,7 @@
 
 namespace kiln::provisioners::breakpoint {
 
-Config ReadConfig(const tmpl::DecodedConfig& c) {
+Config Prepare(const tmpl::DecodedConfig& c) {
   Config config;
   if (c["note"].is_string()) config.note = c["note"].get<std::string>();
   config.disable = c["disable"].is_boolean() && c["disable"].get<bool>();
@@ -14,7 +14,7 @@ Config ReadConfig(const tmpl::DecodedConfig& c) {
 }
 
 Result<std::unique_ptr<engine::Provisioner>> MakeBreakpoint(const tmpl::DecodedConfig& config) {
-  return std::make_unique<BreakpointProvisioner>(ReadConfig(config));
+  return std::make_unique<BreakpointProvisioner>(Prepare(config));
 }
 
 Result<void> BreakpointProvisioner::Provision(engine::BuildContext& ctx, engine::Communicator& comm) {

@@ -16,7 +16,7 @@ struct Config {
   bool disable = false;
 };
 
-Config ReadConfig(const tmpl::DecodedConfig& config);
+Config Prepare(const tmpl::DecodedConfig& config);
 
 class BreakpointProvisioner : public engine::Provisioner {
  public:

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <system_error>
 
+#include "provisioners/file/provisioner.h"
 #include "util/files.h"
 
 namespace kiln::provisioners::file {
@@ -78,6 +79,7 @@ const tmpl::Schema& Options() {
           {.name = "generated", .kind = kBool},
       },
       .check = Check,
+      .prepare = tmpl::PrepareCheck(&Prepare),
   };
   return schema;
 }

@@ -61,7 +61,7 @@ std::string FileKindOf(const std::string& path) {
 
 }  // namespace
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
+Result<Config> Prepare(const tmpl::DecodedConfig& c) {
   Config config;
   for (const nlohmann::json& v : c["sources"])
     if (v.is_string()) config.sources.push_back(v.get<std::string>());
@@ -77,7 +77,7 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
 }
 
 Result<std::unique_ptr<engine::Provisioner>> MakeFile(const tmpl::DecodedConfig& config) {
-  Result<Config> c = ReadConfig(config);
+  Result<Config> c = Prepare(config);
   if (!c) return std::unexpected(c.error());
   return std::make_unique<FileProvisioner>(std::move(*c));
 }

@@ -42,7 +42,7 @@ struct Config {
 };
 
 // Reads options decoded against Options(). Content cannot be downloaded.
-Result<Config> ReadConfig(const tmpl::DecodedConfig& config);
+Result<Config> Prepare(const tmpl::DecodedConfig& config);
 
 class FileProvisioner : public engine::Provisioner {
  public:

@@ -276,9 +276,17 @@ TEST_F(FileTest, DownloadFailureNamesBothEnds) {
 }
 
 TEST_F(FileTest, ContentCannotBeDownloaded) {
-  Result<void> r = Provision(R"({"content": "x", "destination": "/tmp/x", "direction": "download"})");
-  ASSERT_FALSE(r);
-  EXPECT_EQ(r.error().summary, "content can only be uploaded");
+  // Prepare refuses it: while decoding (validate), positioned, and in the factory (build).
+  Result<json::Value> v = json::Parse(R"({"content": "x", "destination": "/tmp/x", "direction": "download"})", "test.json");
+  ASSERT_TRUE(v);
+  Diagnostics diags;
+  tmpl::DecodedConfig c = tmpl::Decode(*v, Options(), interpolate::Context{}, "provisioner file", diags);
+  ASSERT_EQ(diags.size(), 1u);
+  EXPECT_EQ(diags[0].Message(),
+            "test.json:1:13: content can only be uploaded: remove direction \"download\", or name the remote file in source");
+  Result<std::unique_ptr<engine::Provisioner>> p = MakeFile(c);
+  ASSERT_FALSE(p);
+  EXPECT_EQ(p.error().summary, "content can only be uploaded");
 }
 
 }  // namespace

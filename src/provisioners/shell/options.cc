@@ -89,6 +89,7 @@ const tmpl::Schema& Options() {
           {.name = "pause_after", .kind = kDuration},
       },
       .check = Check,
+      .prepare = tmpl::PrepareCheck(&Prepare),
   };
   return schema;
 }

@@ -233,7 +233,7 @@ std::string RandomRemoteName(std::string_view stem) {
 
 }  // namespace
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
+Result<Config> Prepare(const tmpl::DecodedConfig& c) {
   Config config;
   config.inline_commands = c.Strings("inline");
   if (c.Given("script")) config.scripts.push_back(c.String("script"));
@@ -272,7 +272,7 @@ Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
 }
 
 Result<std::unique_ptr<engine::Provisioner>> MakeShell(const tmpl::DecodedConfig& config) {
-  Result<Config> c = ReadConfig(config);
+  Result<Config> c = Prepare(config);
   if (!c) return std::unexpected(c.error());
   return std::make_unique<ShellProvisioner>(std::move(*c));
 }

@@ -68,7 +68,7 @@ struct Config {
 // Reads options decoded against Options() (defaults filled). Picks the
 // random remote_file when it was not given, so that every script of this
 // provisioner goes to the same remote path, as in Packer.
-Result<Config> ReadConfig(const tmpl::DecodedConfig& config);
+Result<Config> Prepare(const tmpl::DecodedConfig& config);
 
 class ShellProvisioner : public engine::Provisioner {
  public:

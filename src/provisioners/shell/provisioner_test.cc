@@ -107,7 +107,7 @@ class ShellTest : public ::testing::Test {
   }
 
   Result<void> Provision(const std::string& json, std::function<void(Config&)> tweak = {}) {
-    Result<Config> config = ReadConfig(Decode(json));
+    Result<Config> config = Prepare(Decode(json));
     EXPECT_TRUE(config) << config.error().Message();
     config->retry_delay = std::chrono::milliseconds(1);
     if (tweak) tweak(*config);

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "provisioners/shell/options.h"
+#include "provisioners/shell_local/provisioner.h"
 
 namespace kiln::provisioners::shell_local {
 namespace {
@@ -63,6 +64,7 @@ const tmpl::Schema& Options() {
           {.name = "valid_exit_codes", .kind = kIntList, .default_value = nlohmann::json::array({0})},
       },
       .check = Check,
+      .prepare = tmpl::PrepareCheck(&Prepare),
   };
   return schema;
 }

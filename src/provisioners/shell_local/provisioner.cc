@@ -33,7 +33,7 @@ std::string_view HostOs() {
 #endif
 }
 
-Result<Config> ReadConfig(const tmpl::DecodedConfig& c) {
+Result<Config> Prepare(const tmpl::DecodedConfig& c) {
   Config config;
   config.inline_commands = c.Strings("inline");
   if (c.Given("command")) config.inline_commands = {c.String("command")};
@@ -137,7 +137,7 @@ Result<void> ShellLocalProvisioner::Provision(engine::BuildContext& ctx, engine:
 }
 
 Result<std::unique_ptr<engine::Provisioner>> MakeShellLocal(const tmpl::DecodedConfig& config) {
-  Result<Config> c = ReadConfig(config);
+  Result<Config> c = Prepare(config);
   if (!c) return std::unexpected(c.error());
   return std::make_unique<ShellLocalProvisioner>(std::move(*c));
 }

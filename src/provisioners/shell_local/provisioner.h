@@ -37,7 +37,7 @@ struct Config {
 };
 
 // Reads options decoded against Options() (defaults filled).
-Result<Config> ReadConfig(const tmpl::DecodedConfig& config);
+Result<Config> Prepare(const tmpl::DecodedConfig& config);
 
 // Runs `config` here. Errors name the script and, for a bad exit status, the
 // status and the allowed ones. Shared with the shell-local post-processor.

@@ -1,15 +1,10 @@
-#include "builders/docker/artifact.h"
+#include "builders/docker/export_artifact.h"
 
 #include <fmt/format.h>
 
 #include <system_error>
 
 namespace kiln::builders::docker {
-
-nlohmann::json ImageArtifact::State(const std::string& key) const {
-  if (key == "ImageSha256") return image_id_;
-  return nullptr;
-}
 
 Result<void> ExportArtifact::Destroy() {
   std::error_code ec;

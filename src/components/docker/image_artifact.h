@@ -1,31 +1,35 @@
-// The artifact of the docker post-processors (Packer's ImportArtifact): a
-// local image known by a name or id, with the repo:tag names a docker-tag
+// What the docker builder and the docker post-processors share: Packer's
+// builder ids for them, and their image artifact (Packer's ImportArtifact):
+// a local image known by a name or id, with the repo:tag names a docker-tag
 // gave it and, after docker-push, the digest the registry stored. Destroy
 // removes the local image by that name.
 #pragma once
 
-#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "clients/docker/docker_api.h"
 #include "engine/artifact.h"
 
-namespace kiln::postprocessors::docker_common {
+namespace kiln::components::docker {
 
-// Builder ids as Packer names them. A docker builder with commit gives an
-// artifact with kImportId, as Packer's does.
-inline constexpr std::string_view kDockerBuilderId = "packer.docker";
+// The docker builder's id, carried by its export_path tar.
+inline constexpr std::string_view kBuilderId = "packer.docker";
+// docker-import's; a docker builder's commit carries it too, as in Packer,
+// so that docker-tag, docker-push and docker-save take it like an import.
 inline constexpr std::string_view kImportId = "packer.post-processor.docker-import";
 inline constexpr std::string_view kTagId = "packer.post-processor.docker-tag";
-inline constexpr std::string_view kArtificeId = "packer.post-processor.artifice";
 
 struct ImageFacts {
   std::string builder_id;
   std::string id;                 // "repo:tag", a repository, or "sha256:…"
   std::vector<std::string> tags;  // docker_tags: "repo:tag" entries
   std::string digest;             // pushed manifest digest, "" if not pushed
+  // The docker builder removes the image it committed even while a tag
+  // names it; the post-processors' images go only when nothing else does.
+  bool force_remove = false;
 };
 
 class ImageArtifact : public engine::Artifact {
@@ -38,7 +42,8 @@ class ImageArtifact : public engine::Artifact {
   std::vector<std::string> files() const override { return {}; }
   // "Imported Docker image: ID[ with tags A B][ (pushed, digest sha256:…)]".
   std::string Describe() const override;
-  // "docker_tags" (a list of strings), "digest" (a string, when pushed).
+  // "docker_tags" (a list of strings), "digest" (a string, when pushed),
+  // "ImageSha256" (when the id is one).
   nlohmann::json State(const std::string& key) const override;
   Result<void> Destroy() override;
 
@@ -52,12 +57,4 @@ class ImageArtifact : public engine::Artifact {
 // The "docker_tags" of any artifact (empty when it has none).
 std::vector<std::string> DockerTags(const engine::Artifact& artifact);
 
-// "Unknown artifact type: ID" with what `what` accepts, as Packer words it.
-Error UnknownArtifact(const engine::Artifact& artifact, std::string_view accepts);
-
-// How the docker post-processors reach the engine; tests pass a double.
-using ApiFactory = std::function<Result<std::shared_ptr<clients::docker::DockerApi>>()>;
-// The local engine from DOCKER_HOST (default the unix socket).
-Result<std::shared_ptr<clients::docker::DockerApi>> ConnectToEngine();
-
-}  // namespace kiln::postprocessors::docker_common
+}  // namespace kiln::components::docker

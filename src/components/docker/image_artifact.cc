@@ -1,10 +1,8 @@
-#include "postprocessors/docker_common/image_artifact.h"
+#include "components/docker/image_artifact.h"
 
 #include <fmt/format.h>
 
-#include "clients/docker/engine_client.h"
-
-namespace kiln::postprocessors::docker_common {
+namespace kiln::components::docker {
 
 std::string ImageArtifact::Describe() const {
   std::string text = "Imported Docker image: " + facts_.id;
@@ -16,10 +14,11 @@ std::string ImageArtifact::Describe() const {
 nlohmann::json ImageArtifact::State(const std::string& key) const {
   if (key == "docker_tags") return facts_.tags;
   if (key == "digest" && !facts_.digest.empty()) return facts_.digest;
+  if (key == "ImageSha256" && facts_.id.starts_with("sha256:")) return facts_.id;
   return nullptr;
 }
 
-Result<void> ImageArtifact::Destroy() { return api_->ImageRemove(facts_.id, /*force=*/false); }
+Result<void> ImageArtifact::Destroy() { return api_->ImageRemove(facts_.id, facts_.force_remove); }
 
 std::vector<std::string> DockerTags(const engine::Artifact& artifact) {
   std::vector<std::string> tags;
@@ -30,14 +29,4 @@ std::vector<std::string> DockerTags(const engine::Artifact& artifact) {
   return tags;
 }
 
-Error UnknownArtifact(const engine::Artifact& artifact, std::string_view accepts) {
-  return MakeError(fmt::format("Unknown artifact type: {}", artifact.builder_id()), std::string(accepts));
-}
-
-Result<std::shared_ptr<clients::docker::DockerApi>> ConnectToEngine() {
-  Result<clients::docker::EngineClient> client = clients::docker::EngineClient::FromEnv();
-  if (!client) return std::unexpected(client.error());
-  return std::make_shared<clients::docker::EngineClient>(std::move(*client));
-}
-
-}  // namespace kiln::postprocessors::docker_common
+}  // namespace kiln::components::docker
