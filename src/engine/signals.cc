@@ -25,9 +25,11 @@ void OnSignal(int sig) {
 }  // namespace
 
 InterruptHandler::InterruptHandler(ui::Ui& ui, CancelToken& cancel) {
-  if (::pipe2(pipe_, O_CLOEXEC) != 0) return;  // no pipe: signals keep their default action
-  ::fcntl(pipe_[1], F_SETFL, O_NONBLOCK);      // a flood of signals must not block the handler
-  g_signal_fd = pipe_[1];
+  std::optional<Pipe> pipe = OpenPipe(O_CLOEXEC);
+  if (!pipe) return;  // no pipe: signals keep their default action
+  pipe_ = std::move(*pipe);
+  ::fcntl(pipe_.write.get(), F_SETFL, O_NONBLOCK);  // a flood of signals must not block the handler
+  g_signal_fd = pipe_.write.get();
   watcher_ = std::thread([this, &ui, &cancel] { Watch(ui, cancel); });
   struct sigaction action {};
   action.sa_handler = OnSignal;
@@ -38,22 +40,20 @@ InterruptHandler::InterruptHandler(ui::Ui& ui, CancelToken& cancel) {
 }
 
 InterruptHandler::~InterruptHandler() {
-  if (pipe_[0] < 0) return;
+  if (!pipe_.read) return;
   ::sigaction(SIGINT, &old_int_, nullptr);
   ::sigaction(SIGTERM, &old_term_, nullptr);
   g_signal_fd = -1;
   unsigned char stop = 0;  // no signal is 0: tells the watcher to finish
-  (void)!::write(pipe_[1], &stop, 1);
+  (void)!::write(pipe_.write.get(), &stop, 1);
   watcher_.join();
-  ::close(pipe_[0]);
-  ::close(pipe_[1]);
 }
 
 void InterruptHandler::Watch(ui::Ui& ui, CancelToken& cancel) {
   int received = 0;
   while (true) {
     unsigned char sig = 0;
-    ssize_t n = ::read(pipe_[0], &sig, 1);
+    ssize_t n = ::read(pipe_.read.get(), &sig, 1);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0 || sig == 0) return;
     ui::Log("received signal {}", static_cast<int>(sig));

@@ -10,6 +10,7 @@
 
 #include "ui/ui.h"
 #include "util/cancel.h"
+#include "util/unique_fd.h"
 
 namespace kiln::engine {
 
@@ -26,7 +27,7 @@ class InterruptHandler {
  private:
   void Watch(ui::Ui& ui, CancelToken& cancel);
 
-  int pipe_[2] = {-1, -1};
+  Pipe pipe_;  // the handler writes, the watcher reads
   struct sigaction old_int_ {};
   struct sigaction old_term_ {};
   std::thread watcher_;

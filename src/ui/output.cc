@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdlib>
 
+#include "util/no_destructor.h"
+
 namespace kiln::ui {
 
 Output::~Output() {
@@ -13,7 +15,8 @@ Output::~Output() {
 
 Output& Output::Process() {
   static Output* process = [] {
-    auto* o = new Output(stdout, stderr);  // lives until exit: used from atexit paths too
+    static NoDestructor<Output> holder(stdout, stderr);  // lives until exit: used from atexit paths too
+    Output* o = &holder.get();
     const char* on = std::getenv("KILN_LOG");
     if (!on || !*on || std::string_view(on) == "0") on = std::getenv("PACKER_LOG");
     if (on && *on && std::string_view(on) != "0") {

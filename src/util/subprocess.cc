@@ -80,22 +80,17 @@ Result<Subprocess> Subprocess::Start(SubprocessOptions options) {
 
   // O_CLOEXEC: processes that other threads spawn must not inherit our
   // pipe ends, or our reads would never see end-of-file.
-  int out[2], err[2];
-  if (::pipe2(out, O_CLOEXEC) != 0)
-    return std::unexpected(MakeError(fmt::format("cannot start {}", p.name_), std::strerror(errno)));
-  if (::pipe2(err, O_CLOEXEC) != 0) {
-    int saved = errno;
-    ::close(out[0]);
-    ::close(out[1]);
-    return std::unexpected(MakeError(fmt::format("cannot start {}", p.name_), std::strerror(saved)));
-  }
-  p.out_fd_ = out[0];
-  p.err_fd_ = err[0];
+  std::optional<Pipe> out = OpenPipe(O_CLOEXEC);
+  if (!out) return std::unexpected(MakeError(fmt::format("cannot start {}", p.name_), std::strerror(errno)));
+  std::optional<Pipe> err = OpenPipe(O_CLOEXEC);
+  if (!err) return std::unexpected(MakeError(fmt::format("cannot start {}", p.name_), std::strerror(errno)));
+  p.out_fd_ = std::move(out->read);
+  p.err_fd_ = std::move(err->read);
 
   SpawnSetup setup;
   posix_spawn_file_actions_addopen(&setup.actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&setup.actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&setup.actions, err[1], 2);
+  posix_spawn_file_actions_adddup2(&setup.actions, out->write.get(), 1);
+  posix_spawn_file_actions_adddup2(&setup.actions, err->write.get(), 2);
   if (!options.cwd.empty()) posix_spawn_file_actions_addchdir_np(&setup.actions, options.cwd.c_str());
 
   // Its own process group, so that cancelling can end everything it
@@ -115,19 +110,18 @@ Result<Subprocess> Subprocess::Start(SubprocessOptions options) {
   std::vector<char*> c_envp = CStrings(envp);
   pid_t pid = -1;
   int rc = ::posix_spawnp(&pid, c_argv[0], &setup.actions, &setup.attr, c_argv.data(), c_envp.data());
-  ::close(out[1]);
-  ::close(err[1]);
+  out->write.Reset();  // the child holds its copies
+  err->write.Reset();
   if (rc != 0) return std::unexpected(MakeError(fmt::format("cannot start {}", p.name_), std::strerror(rc)));
   p.pid_ = pid;
-  ::fcntl(p.out_fd_, F_SETFL, ::fcntl(p.out_fd_, F_GETFL) | O_NONBLOCK);
-  ::fcntl(p.err_fd_, F_SETFL, ::fcntl(p.err_fd_, F_GETFL) | O_NONBLOCK);
+  for (const UniqueFd* fd : {&p.out_fd_, &p.err_fd_}) ::fcntl(fd->get(), F_SETFL, ::fcntl(fd->get(), F_GETFL) | O_NONBLOCK);
   return p;
 }
 
 Subprocess::Subprocess(Subprocess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)),
-      out_fd_(std::exchange(other.out_fd_, -1)),
-      err_fd_(std::exchange(other.err_fd_, -1)),
+      out_fd_(std::move(other.out_fd_)),
+      err_fd_(std::move(other.err_fd_)),
       name_(std::move(other.name_)),
       kill_grace_(other.kill_grace_) {}
 
@@ -135,8 +129,8 @@ Subprocess& Subprocess::operator=(Subprocess&& other) noexcept {
   if (this != &other) {
     Kill();
     pid_ = std::exchange(other.pid_, -1);
-    out_fd_ = std::exchange(other.out_fd_, -1);
-    err_fd_ = std::exchange(other.err_fd_, -1);
+    out_fd_ = std::move(other.out_fd_);
+    err_fd_ = std::move(other.err_fd_);
     name_ = std::move(other.name_);
     kill_grace_ = other.kill_grace_;
   }
@@ -144,8 +138,8 @@ Subprocess& Subprocess::operator=(Subprocess&& other) noexcept {
 }
 
 void Subprocess::CloseFds() {
-  if (out_fd_ >= 0) ::close(std::exchange(out_fd_, -1));
-  if (err_fd_ >= 0) ::close(std::exchange(err_fd_, -1));
+  out_fd_.Reset();
+  err_fd_.Reset();
 }
 
 bool Subprocess::Exited() const {
@@ -176,7 +170,7 @@ Result<int> Subprocess::Wait(const CancelToken* cancel, const LineHandler& on_st
   if (pid_ <= 0) return std::unexpected(MakeError(fmt::format("{}: not running", name_)));
   std::string pending[2];
   const LineHandler* handlers[2] = {&on_stdout, &on_stderr};
-  int* fds[2] = {&out_fd_, &err_fd_};
+  UniqueFd* fds[2] = {&out_fd_, &err_fd_};
   auto flush = [&](int i) {
     EmitLines(pending[i], *handlers[i]);
     if (!pending[i].empty() && *handlers[i]) (*handlers[i])(pending[i]);
@@ -189,7 +183,7 @@ Result<int> Subprocess::Wait(const CancelToken* cancel, const LineHandler& on_st
   bool exited = false;
   bool cancelled = false;
   char buf[65536];
-  while (out_fd_ >= 0 || err_fd_ >= 0) {
+  while (out_fd_ || err_fd_) {
     if (cancel != nullptr && cancel->cancelled()) {
       cancelled = true;
       break;
@@ -198,8 +192,8 @@ Result<int> Subprocess::Wait(const CancelToken* cancel, const LineHandler& on_st
     int map[2];
     nfds_t n = 0;
     for (int i = 0; i < 2; ++i)
-      if (*fds[i] >= 0) {
-        pfds[n] = pollfd{.fd = *fds[i], .events = POLLIN, .revents = 0};
+      if (*fds[i]) {
+        pfds[n] = pollfd{.fd = fds[i]->get(), .events = POLLIN, .revents = 0};
         map[n++] = i;
       }
     int ready = ::poll(pfds, n, kTickMs);
@@ -207,13 +201,13 @@ Result<int> Subprocess::Wait(const CancelToken* cancel, const LineHandler& on_st
     for (nfds_t k = 0; ready > 0 && k < n; ++k) {
       if (pfds[k].revents == 0) continue;
       int i = map[k];
-      ssize_t got = ::read(*fds[i], buf, sizeof buf);
+      ssize_t got = ::read(fds[i]->get(), buf, sizeof buf);
       if (got > 0) {
         pending[i].append(buf, static_cast<std::size_t>(got));
         EmitLines(pending[i], *handlers[i]);
       } else if (got == 0 || (errno != EAGAIN && errno != EINTR)) {
         flush(i);
-        ::close(std::exchange(*fds[i], -1));
+        fds[i]->Reset();
       }
     }
     if (!exited) {

@@ -21,6 +21,7 @@
 
 #include "util/cancel.h"
 #include "util/error.h"
+#include "util/unique_fd.h"
 
 namespace kiln {
 
@@ -77,8 +78,8 @@ class Subprocess {
   int Reap();
 
   pid_t pid_ = -1;  // -1 once reaped
-  int out_fd_ = -1;
-  int err_fd_ = -1;
+  UniqueFd out_fd_;
+  UniqueFd err_fd_;
   std::string name_;  // argv[0], for messages
   std::chrono::milliseconds kill_grace_{500};
 };

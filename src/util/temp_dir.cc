@@ -10,6 +10,8 @@
 #include <system_error>
 #include <vector>
 
+#include "util/unique_fd.h"
+
 namespace kiln {
 namespace {
 
@@ -52,11 +54,10 @@ void TempDir::Reset() {
 
 Result<TempFile> TempFile::Create(std::string_view prefix, std::string_view suffix) {
   std::vector<char> name = Template(prefix, suffix);
-  int fd = ::mkstemps(name.data(), static_cast<int>(suffix.size()));  // 0600
-  if (fd < 0)
+  UniqueFd fd(::mkstemps(name.data(), static_cast<int>(suffix.size())));  // 0600; only the name is kept
+  if (!fd)
     return std::unexpected(
         MakeError(fmt::format("cannot create a temporary file {}", name.data()), std::strerror(errno)));
-  ::close(fd);
   return TempFile(std::filesystem::path(name.data()));
 }
 

@@ -2,8 +2,10 @@
 // the descriptor up without closing it.
 #pragma once
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <optional>
 #include <utility>
 
 namespace kiln {
@@ -34,5 +36,18 @@ class UniqueFd {
  private:
   int fd_ = -1;
 };
+
+// The two ends of a pipe(2).
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+};
+
+// pipe2(flags); nullopt (errno says why) when it fails.
+inline std::optional<Pipe> OpenPipe(int flags = O_CLOEXEC) {
+  int fds[2];
+  if (::pipe2(fds, flags) != 0) return std::nullopt;
+  return Pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
+}
 
 }  // namespace kiln

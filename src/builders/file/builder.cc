@@ -10,34 +10,21 @@
 #include <vector>
 
 #include "communicators/none/communicator.h"
+#include "util/unique_fd.h"
 
 namespace kiln::builders::file {
 namespace {
 
 namespace fs = std::filesystem;
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 Error Errno(std::string summary) { return MakeError(std::move(summary), std::strerror(errno)); }
 
 // Copies `source` over `target` in 1 MiB chunks; returns the bytes copied.
 // Once the target is opened, a failure removes it.
 Result<std::uint64_t> Copy(const std::string& source, const std::string& target, const CancelToken* cancel) {
-  Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
   if (in.get() < 0) return std::unexpected(Errno(fmt::format("cannot open source {}", source)));
-  Fd out(::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
+  UniqueFd out(::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666));
   if (out.get() < 0) return std::unexpected(Errno(fmt::format("cannot create target {}", target)));
   auto fail = [&](Error e) -> Result<std::uint64_t> {
     ::unlink(target.c_str());
@@ -63,7 +50,7 @@ Result<std::uint64_t> Copy(const std::string& source, const std::string& target,
 }
 
 Result<void> WriteContent(const std::string& target, const std::string& content) {
-  Fd out(::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  UniqueFd out(::open(target.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
   if (out.get() < 0) return std::unexpected(Errno(fmt::format("cannot create target {}", target)));
   for (std::size_t done = 0; done < content.size();) {
     ssize_t w = ::write(out.get(), content.data() + done, content.size() - done);

@@ -14,33 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include "util/unique_fd.h"
+
 namespace kiln::clients::docker {
 namespace fs = std::filesystem;
 namespace {
 
 constexpr size_t kChunk = 256 * 1024;  // one read from a local file per step
-
-class Fd {  // closes on destruction
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
-  Fd& operator=(Fd&& o) noexcept {
-    if (this != &o) {
-      Reset();
-      fd_ = std::exchange(o.fd_, -1);
-    }
-    return *this;
-  }
-  ~Fd() { Reset(); }
-  void Reset() {
-    if (fd_ >= 0) ::close(std::exchange(fd_, -1));
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_ = -1;
-};
 
 struct EntryDeleter {
   void operator()(archive_entry* e) const { archive_entry_free(e); }
@@ -84,7 +64,7 @@ struct TarWriter::Impl {
   std::string walk_prefix;
 
   // The entry whose data is being copied.
-  Fd fd;
+  UniqueFd fd;
   std::istream* in = nullptr;
   std::string source_name;  // for errors
   std::uint64_t remaining = 0;
@@ -145,7 +125,7 @@ struct TarWriter::Impl {
       archive_entry_set_size(e.get(), 0);
     }
     if (S_ISREG(st.st_mode) && st.st_size > 0) {
-      fd = Fd(::open(local.c_str(), O_RDONLY | O_CLOEXEC));
+      fd = UniqueFd(::open(local.c_str(), O_RDONLY | O_CLOEXEC));
       if (fd.get() < 0)
         return std::unexpected(MakeError(fmt::format("cannot open {}", local.string()), std::strerror(errno)));
       in = nullptr;

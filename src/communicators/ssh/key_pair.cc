@@ -6,14 +6,17 @@
 #include <cstdlib>
 #include <memory>
 
+#include "communicators/ssh/libssh_owners.h"
+
 namespace kiln::communicators::ssh {
 namespace {
 
-struct KeyDeleter {
-  void operator()(ssh_key k) const { ssh_key_free(k); }
-};
-struct CharDeleter {
-  void operator()(char* p) const { ssh_string_free_char(p); }
+// libssh's copy of a private key: wiped before it is freed.
+struct WipeAndFree {
+  void operator()(char* p) const {
+    for (char* c = p; *c; ++c) *c = 0;
+    std::free(p);
+  }
 };
 
 }  // namespace
@@ -39,21 +42,19 @@ Result<KeyPair> GenerateKeyPair(const std::string& type, int bits, const std::st
   ssh_key raw = nullptr;
   if (ssh_pki_generate(kind, bits, &raw) != SSH_OK)
     return std::unexpected(MakeError(fmt::format("cannot generate a temporary {} key pair", type)));
-  std::unique_ptr<ssh_key_struct, KeyDeleter> key(raw);
+  KeyPtr key(raw);
 
   char* priv = nullptr;
   if (ssh_pki_export_privkey_base64(key.get(), nullptr, nullptr, nullptr, &priv) != SSH_OK)
     return std::unexpected(MakeError("cannot export the temporary private key"));
+  std::unique_ptr<char, WipeAndFree> priv_owner(priv);
   KeyPair pair;
   pair.private_key = priv;
-  // Wipe libssh's copy before freeing it.
-  for (char* p = priv; *p; ++p) *p = 0;
-  std::free(priv);
 
   char* pub = nullptr;
   if (ssh_pki_export_pubkey_base64(key.get(), &pub) != SSH_OK)
     return std::unexpected(MakeError("cannot export the temporary public key"));
-  std::unique_ptr<char, CharDeleter> pub_owner(pub);
+  SshCharPtr pub_owner(pub);
   const char* name = ssh_key_type_to_char(ssh_key_type(key.get()));
   if (kind == SSH_KEYTYPE_ECDSA) name = ssh_pki_key_ecdsa_name(key.get());
   pair.authorized_key = fmt::format("{} {}", name, pub);

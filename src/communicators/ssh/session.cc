@@ -28,9 +28,10 @@ constexpr const char* kCiphers =
 
 // A fresh libssh session for `host:port` as `user` (no ~/.ssh/config, no
 // known_hosts checks: as Packer, kiln talks to machines it just made).
-std::expected<ssh_session, ConnectFailure> NewSession(const std::string& host, int port, const std::string& user,
-                                                      std::chrono::seconds connect_timeout, int fd) {
-  ssh_session s = ssh_new();
+std::expected<SessionPtr, ConnectFailure> NewSession(const std::string& host, int port, const std::string& user,
+                                                     std::chrono::seconds connect_timeout, UniqueFd fd) {
+  SessionPtr owner(ssh_new());
+  ssh_session s = owner.get();
   if (!s) return std::unexpected(ConnectFailure{FailureKind::kFatal, MakeError("cannot create an SSH session")});
   bool no = false;
   long timeout = connect_timeout.count();
@@ -43,14 +44,11 @@ std::expected<ssh_session, ConnectFailure> NewSession(const std::string& host, i
   ssh_options_set(s, SSH_OPTIONS_NODELAY, &nodelay);
   ssh_options_set(s, SSH_OPTIONS_CIPHERS_C_S, kCiphers);
   ssh_options_set(s, SSH_OPTIONS_CIPHERS_S_C, kCiphers);
-  if (fd >= 0) ssh_options_set(s, SSH_OPTIONS_FD, &fd);
-  return s;
-}
-
-void FreeSession(ssh_session s) {
-  if (!s) return;
-  if (ssh_is_connected(s)) ssh_disconnect(s);
-  ssh_free(s);
+  if (fd) {
+    int raw = fd.Release();  // the session closes it when freed
+    ssh_options_set(s, SSH_OPTIONS_FD, &raw);
+  }
+  return owner;
 }
 
 // Logs in with what `c` offers, in Packer's order: key, agent, password,
@@ -76,35 +74,30 @@ std::expected<void, ConnectFailure> Authenticate(ssh_session s, const Credential
   std::vector<std::string> tried;
 
   if (!c.private_key_file.empty() || !c.private_key.empty()) {
-    ssh_key key = nullptr;
+    ssh_key raw_key = nullptr;
     if (!c.private_key_file.empty()) {
-      if (ssh_pki_import_privkey_file(c.private_key_file.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK)
+      if (ssh_pki_import_privkey_file(c.private_key_file.c_str(), nullptr, nullptr, nullptr, &raw_key) != SSH_OK)
         return fatal(fmt::format("cannot read the private key in {}", c.private_key_file),
                      "ssh_private_key_file must be an unencrypted OpenSSH or PEM private key readable by kiln");
-    } else if (ssh_pki_import_privkey_base64(c.private_key.c_str(), nullptr, nullptr, nullptr, &key) != SSH_OK) {
+    } else if (ssh_pki_import_privkey_base64(c.private_key.c_str(), nullptr, nullptr, nullptr, &raw_key) != SSH_OK) {
       return fatal("cannot read the temporary private key");
     }
+    KeyPtr key(raw_key);
     if (!c.certificate_file.empty()) {
-      ssh_key cert = nullptr;
-      if (ssh_pki_import_cert_file(c.certificate_file.c_str(), &cert) != SSH_OK) {
-        ssh_key_free(key);
+      ssh_key raw_cert = nullptr;
+      if (ssh_pki_import_cert_file(c.certificate_file.c_str(), &raw_cert) != SSH_OK)
         return fatal(fmt::format("cannot read the certificate in {}", c.certificate_file),
                      "ssh_certificate_file must be an OpenSSH certificate (ssh-keygen -s) for ssh_private_key_file");
-      }
-      if (ssh_pki_copy_cert_to_privkey(cert, key) != SSH_OK) {
-        ssh_key_free(cert);
-        ssh_key_free(key);
+      KeyPtr cert(raw_cert);
+      if (ssh_pki_copy_cert_to_privkey(cert.get(), key.get()) != SSH_OK)
         return fatal(fmt::format("the certificate in {} does not match the private key", c.certificate_file));
-      }
-      rc = ssh_userauth_try_publickey(s, nullptr, cert);
-      ssh_key_free(cert);
-      if (rc == SSH_AUTH_SUCCESS) rc = ssh_userauth_publickey(s, nullptr, key);
+      rc = ssh_userauth_try_publickey(s, nullptr, cert.get());
+      if (rc == SSH_AUTH_SUCCESS) rc = ssh_userauth_publickey(s, nullptr, key.get());
       tried.push_back("certificate");
     } else {
-      rc = ssh_userauth_publickey(s, nullptr, key);
+      rc = ssh_userauth_publickey(s, nullptr, key.get());
       tried.push_back("publickey");
     }
-    ssh_key_free(key);
     if (rc == SSH_AUTH_SUCCESS) return {};
   }
 
@@ -141,20 +134,16 @@ std::expected<void, ConnectFailure> Authenticate(ssh_session s, const Credential
   return login_failed(tried);
 }
 
-std::expected<ssh_session, ConnectFailure> ConnectAndLogin(const std::string& host, int port, const Credentials& c,
-                                                           std::chrono::seconds connect_timeout, int fd,
-                                                           const std::string& label) {
-  std::expected<ssh_session, ConnectFailure> s = NewSession(host, port, c.username, connect_timeout, fd);
+std::expected<SessionPtr, ConnectFailure> ConnectAndLogin(const std::string& host, int port, const Credentials& c,
+                                                          std::chrono::seconds connect_timeout, UniqueFd fd,
+                                                          const std::string& label) {
+  std::expected<SessionPtr, ConnectFailure> s = NewSession(host, port, c.username, connect_timeout, std::move(fd));
   if (!s) return s;
-  if (ssh_connect(*s) != SSH_OK) {
-    ConnectFailure f{FailureKind::kUnreachable, MakeError(fmt::format("ssh: {}: {}", label, ssh_get_error(*s)))};
-    FreeSession(*s);
-    return std::unexpected(std::move(f));
-  }
-  if (std::expected<void, ConnectFailure> auth = Authenticate(*s, c, label); !auth) {
-    FreeSession(*s);
+  if (ssh_connect(s->get()) != SSH_OK)
+    return std::unexpected(ConnectFailure{FailureKind::kUnreachable,
+                                          MakeError(fmt::format("ssh: {}: {}", label, ssh_get_error(s->get())))});
+  if (std::expected<void, ConnectFailure> auth = Authenticate(s->get(), c, label); !auth)
     return std::unexpected(auth.error());
-  }
   return s;
 }
 
@@ -173,14 +162,14 @@ bool WriteFully(int fd, const char* p, std::size_t n) {
 
 std::expected<std::unique_ptr<Session>, ConnectFailure> Session::Open(const Config& config,
                                                                       std::chrono::seconds connect_timeout) {
-  std::unique_ptr<Session> session(new Session());
+  auto session = std::make_unique<Session>(PrivateTag{});
   std::string target = fmt::format("{}@{}", config.credentials.username, HostPort(config.host, config.port));
   if (!config.bastion) {
     session->label_ = target;
-    std::expected<ssh_session, ConnectFailure> s =
-        ConnectAndLogin(config.host, config.port, config.credentials, connect_timeout, -1, target);
+    std::expected<SessionPtr, ConnectFailure> s =
+        ConnectAndLogin(config.host, config.port, config.credentials, connect_timeout, UniqueFd(), target);
     if (!s) return std::unexpected(s.error());
-    session->session_ = *s;
+    session->session_ = std::move(*s);
     if (auto f = session->StartForwarding(config); !f) return std::unexpected(f.error());
     return session;
   }
@@ -188,29 +177,30 @@ std::expected<std::unique_ptr<Session>, ConnectFailure> Session::Open(const Conf
   const Bastion& b = *config.bastion;
   std::string bastion_label = fmt::format("bastion {}@{}", b.credentials.username, HostPort(b.host, b.port));
   session->label_ = fmt::format("{} via {}", target, bastion_label);
-  std::expected<ssh_session, ConnectFailure> bs =
-      ConnectAndLogin(b.host, b.port, b.credentials, connect_timeout, -1, bastion_label);
+  std::expected<SessionPtr, ConnectFailure> bs =
+      ConnectAndLogin(b.host, b.port, b.credentials, connect_timeout, UniqueFd(), bastion_label);
   if (!bs) return std::unexpected(bs.error());
-  session->bastion_ = *bs;
+  session->bastion_ = std::move(*bs);
 
-  session->tunnel_ = ssh_channel_new(session->bastion_);
+  session->tunnel_ = Channel(ssh_channel_new(session->bastion_.get()));
   if (!session->tunnel_ ||
-      ssh_channel_open_forward(session->tunnel_, config.host.c_str(), config.port, "127.0.0.1", 0) != SSH_OK)
+      ssh_channel_open_forward(session->tunnel_.get(), config.host.c_str(), config.port, "127.0.0.1", 0) != SSH_OK)
     return std::unexpected(ConnectFailure{
         FailureKind::kUnreachable, MakeError(fmt::format("ssh: {}: cannot open a channel to {}: {}", bastion_label,
                                                          HostPort(config.host, config.port),
-                                                         ssh_get_error(session->bastion_)))});
+                                                         ssh_get_error(session->bastion_.get())))});
   int sv[2];
   if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
     return std::unexpected(
         ConnectFailure{FailureKind::kFatal, MakeError("cannot create a socketpair", std::strerror(errno))});
-  session->pump_fd_ = sv[1];
+  UniqueFd target_end(sv[0]);
+  session->pump_fd_ = UniqueFd(sv[1]);
   session->pump_ = std::thread([s = session.get()] { s->PumpBastion(); });
-  // The target session owns (and closes) sv[0].
-  std::expected<ssh_session, ConnectFailure> s =
-      ConnectAndLogin(config.host, config.port, config.credentials, connect_timeout, sv[0], session->label_);
-  if (!s) return std::unexpected(s.error());  // ssh_free closed sv[0]
-  session->session_ = *s;
+  // The target session owns (and closes) its end.
+  std::expected<SessionPtr, ConnectFailure> s = ConnectAndLogin(config.host, config.port, config.credentials,
+                                                                connect_timeout, std::move(target_end), session->label_);
+  if (!s) return std::unexpected(s.error());
+  session->session_ = std::move(*s);
   if (auto f = session->StartForwarding(config); !f) return std::unexpected(f.error());
   return session;
 }
@@ -219,14 +209,14 @@ std::expected<void, ConnectFailure> Session::StartForwarding(const Config& confi
   const char* sock = config.disable_agent_forwarding ? nullptr : std::getenv("SSH_AUTH_SOCK");
   std::string agent = sock ? sock : "";
   if (agent.empty() && config.local_tunnels.empty() && config.remote_tunnels.empty()) return {};
-  forwarder_ = std::make_unique<Forwarder>(session_, label_, config.local_tunnels, config.remote_tunnels, agent);
+  forwarder_ = std::make_unique<Forwarder>(session_.get(), label_, config.local_tunnels, config.remote_tunnels, agent);
   // The callbacks run inside libssh's packet handling, on the thread that
   // holds the communicator's lock; they only hand the channel to forwarder_.
   ssh_callbacks_init(&callbacks_);
   callbacks_.userdata = this;
   if (!agent.empty()) callbacks_.channel_open_request_auth_agent_function = OnAgentChannel;
-  ssh_set_callbacks(session_, &callbacks_);
-  if (!config.remote_tunnels.empty()) ssh_set_message_callback(session_, OnMessage, this);
+  ssh_set_callbacks(session_.get(), &callbacks_);
+  if (!config.remote_tunnels.empty()) ssh_set_message_callback(session_.get(), OnMessage, this);
   if (Result<void> listening = forwarder_->Listen(); !listening) {
     forwarder_.reset();
     return std::unexpected(ConnectFailure{FailureKind::kFatal, listening.error()});
@@ -255,28 +245,30 @@ void Session::ServiceForwards(bool throttled) {
 }
 
 bool Session::AppendPollFds(std::vector<pollfd>& fds) {
-  fds.push_back({ssh_get_fd(session_), POLLIN, 0});
+  fds.push_back({ssh_get_fd(session_.get()), POLLIN, 0});
   if (!forwarder_) return false;
   forwarder_->AppendPollFds(fds);
   return forwarder_->HasBuffered();
 }
 
+// Out of line: Forwarder is complete only here.
+Session::Session(PrivateTag) {}
+
 Session::~Session() {
-  forwarder_.reset();     // its channels before the session that owns them
-  FreeSession(session_);  // closes its end of the socketpair: the pump sees EOF
+  // In this order: channels before the session that owns them; the target
+  // session closes its end of the socketpair, so the pump sees EOF.
+  forwarder_.reset();
+  session_.reset();
   stop_ = true;
   if (pump_.joinable()) pump_.join();
-  if (pump_fd_ >= 0) ::close(pump_fd_);
-  if (tunnel_) {
-    ssh_channel_close(tunnel_);
-    ssh_channel_free(tunnel_);
-  }
-  FreeSession(bastion_);
+  pump_fd_.Reset();
+  tunnel_.reset();
+  bastion_.reset();
 }
 
 bool Session::alive() const {
-  return !broken_ && session_ && ssh_is_connected(session_) &&
-         (!bastion_ || (ssh_is_connected(bastion_) && !stop_.load()));
+  return !broken_ && session_ && ssh_is_connected(session_.get()) &&
+         (!bastion_ || (ssh_is_connected(bastion_.get()) && !stop_.load()));
 }
 
 // Bytes from the tunnel channel go to the socketpair and back, until either
@@ -284,35 +276,37 @@ bool Session::alive() const {
 // bastion_ once it runs.
 void Session::PumpBastion() {
   std::vector<char> buf(64 * 1024);
-  const int bastion_fd = ssh_get_fd(bastion_);
+  const int bastion_fd = ssh_get_fd(bastion_.get());
+  ssh_channel tunnel = tunnel_.get();
+  const int pump_fd = pump_fd_.get();
   auto last_keep_alive = steady_clock::now();
   while (!stop_) {
     bool idle = true;
-    int n = ssh_channel_read_nonblocking(tunnel_, buf.data(), static_cast<uint32_t>(buf.size()), 0);
+    int n = ssh_channel_read_nonblocking(tunnel, buf.data(), static_cast<uint32_t>(buf.size()), 0);
     if (n == SSH_ERROR) break;
     if (n > 0) {
       idle = false;
-      if (!WriteFully(pump_fd_, buf.data(), static_cast<std::size_t>(n))) break;
-    } else if (ssh_channel_is_eof(tunnel_) || ssh_channel_is_closed(tunnel_)) {
+      if (!WriteFully(pump_fd, buf.data(), static_cast<std::size_t>(n))) break;
+    } else if (ssh_channel_is_eof(tunnel) || ssh_channel_is_closed(tunnel)) {
       break;
     }
-    pollfd local{pump_fd_, POLLIN, 0};
+    pollfd local{pump_fd, POLLIN, 0};
     if (::poll(&local, 1, 0) > 0) {
-      ssize_t r = ::read(pump_fd_, buf.data(), buf.size());
+      ssize_t r = ::read(pump_fd, buf.data(), buf.size());
       if (r <= 0) break;  // the target session closed its socket
       idle = false;
-      if (ssh_channel_write(tunnel_, buf.data(), static_cast<uint32_t>(r)) == SSH_ERROR) break;
+      if (ssh_channel_write(tunnel, buf.data(), static_cast<uint32_t>(r)) == SSH_ERROR) break;
     }
     if (!idle) continue;
     if (steady_clock::now() - last_keep_alive > std::chrono::seconds(5)) {
-      ssh_send_keepalive(bastion_);
+      ssh_send_keepalive(bastion_.get());
       last_keep_alive = steady_clock::now();
     }
-    pollfd fds[2] = {{pump_fd_, POLLIN, 0}, {bastion_fd, POLLIN, 0}};
+    pollfd fds[2] = {{pump_fd, POLLIN, 0}, {bastion_fd, POLLIN, 0}};
     ::poll(fds, 2, 200);
   }
   stop_ = true;
-  ::shutdown(pump_fd_, SHUT_RDWR);  // the target session sees the drop
+  ::shutdown(pump_fd, SHUT_RDWR);  // the target session sees the drop
 }
 
 Result<void> Session::WaitReadable(const IoPolicy& policy, ssh_channel channel, std::chrono::milliseconds step) {
@@ -348,16 +342,9 @@ Result<void> Session::WaitReadable(const IoPolicy& policy, ssh_channel channel, 
   }
   if (policy.keep_alive_interval.count() > 0 && now - last_keep_alive_ > policy.keep_alive_interval) {
     last_keep_alive_ = now;
-    if (ssh_send_keepalive(session_) != SSH_OK) broken_ = true;
+    if (ssh_send_keepalive(session_.get()) != SSH_OK) broken_ = true;
   }
   return {};
-}
-
-void Channel::Reset() {
-  if (!c_) return;
-  if (ssh_channel_is_open(c_)) ssh_channel_close(c_);
-  ssh_channel_free(c_);
-  c_ = nullptr;
 }
 
 Error SshError(Session& session, std::string_view what) {

@@ -24,8 +24,10 @@
 #include <vector>
 
 #include "communicators/ssh/config.h"
+#include "communicators/ssh/libssh_owners.h"
 #include "engine/communicator.h"
 #include "util/cancel.h"
+#include "util/unique_fd.h"
 
 namespace kiln::communicators::ssh {
 
@@ -48,17 +50,20 @@ struct IoPolicy {
 };
 
 class Session {
+  struct PrivateTag {};  // only Open makes one
+
  public:
   // Connects (TCP connect timeout `connect_timeout`), logs in and sets up
   // config's tunnels and agent forwarding (a tunnel that cannot listen is a
   // kFatal failure).
   static std::expected<std::unique_ptr<Session>, ConnectFailure> Open(const Config& config,
                                                                       std::chrono::seconds connect_timeout);
+  explicit Session(PrivateTag);
   ~Session();
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
 
-  ssh_session get() const { return session_; }
+  ssh_session get() const { return session_.get(); }
   // False once the connection dropped or an operation broke it.
   bool alive() const;
   void MarkBroken() { broken_ = true; }
@@ -88,16 +93,15 @@ class Session {
   bool AppendPollFds(std::vector<pollfd>& fds);
 
  private:
-  Session() = default;
   void PumpBastion();
   std::expected<void, ConnectFailure> StartForwarding(const Config& config);
   static ssh_channel OnAgentChannel(ssh_session session, void* self);
   static int OnMessage(ssh_session session, ssh_message msg, void* self);
 
-  ssh_session session_ = nullptr;
-  ssh_session bastion_ = nullptr;
-  ssh_channel tunnel_ = nullptr;  // on bastion_, to the target
-  int pump_fd_ = -1;              // our end of the socketpair; the other is session_'s socket
+  SessionPtr session_;
+  SessionPtr bastion_;
+  Channel tunnel_;    // on bastion_, to the target
+  UniqueFd pump_fd_;  // our end of the socketpair; the other is session_'s socket
   std::thread pump_;
   std::atomic<bool> stop_{false};
   bool broken_ = false;
@@ -108,24 +112,6 @@ class Session {
   // Registered with session_ (libssh keeps the pointer); routes to forwarder_.
   ssh_callbacks_struct callbacks_{};
   std::unique_ptr<Forwarder> forwarder_;  // null without tunnels and agent forwarding
-};
-
-// A channel owner: closes and frees on destruction.
-class Channel {
- public:
-  explicit Channel(ssh_channel c = nullptr) : c_(c) {}
-  Channel(Channel&& o) noexcept : c_(std::exchange(o.c_, nullptr)) {}
-  Channel& operator=(Channel&& o) noexcept {
-    Reset();
-    c_ = std::exchange(o.c_, nullptr);
-    return *this;
-  }
-  ~Channel() { Reset(); }
-  ssh_channel get() const { return c_; }
-  void Reset();
-
- private:
-  ssh_channel c_;
 };
 
 // Opens a session channel and starts `command` in it (with a pty if asked,

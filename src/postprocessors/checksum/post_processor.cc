@@ -16,6 +16,7 @@
 #include "postprocessors/common/artifacts.h"
 #include "postprocessors/common/render.h"
 #include "util/files.h"
+#include "util/unique_fd.h"
 
 namespace kiln::postprocessors::checksum {
 namespace {
@@ -25,15 +26,6 @@ namespace fs = std::filesystem;
 struct MdCtxFree {
   void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
 };
-
-struct FdCloser {
-  void operator()(int* fd) const {
-    if (*fd >= 0) ::close(*fd);
-    delete fd;
-  }
-};
-
-std::unique_ptr<int, FdCloser> OwnFd(int fd) { return std::unique_ptr<int, FdCloser>(new int(fd)); }
 
 // Parallel builds may append to one checksum file; one line is one write,
 // and this keeps the lines of one process whole and in order.
@@ -48,9 +40,9 @@ Result<void> AppendLine(const std::string& path, const std::string& line) {
   if (!parent.empty()) fs::create_directories(parent, ec);
   if (ec) return std::unexpected(MakeError(fmt::format("unable to create dir {}", parent.string()), ec.message()));
   std::lock_guard lock(AppendMutex());
-  auto fd = OwnFd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
-  if (*fd < 0) return std::unexpected(MakeError(fmt::format("unable to create file {}", path), std::strerror(errno)));
-  if (::write(*fd, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd) return std::unexpected(MakeError(fmt::format("unable to create file {}", path), std::strerror(errno)));
+  if (::write(fd.get(), line.data(), line.size()) != static_cast<ssize_t>(line.size()))
     return std::unexpected(MakeError(fmt::format("unable to write checksum file {}", path), std::strerror(errno)));
   return {};
 }
@@ -76,12 +68,12 @@ Result<std::string> HashFile(const std::string& path, std::string_view type, con
     return std::unexpected(MakeError(fmt::format("unable to open file {}", path), opened.error().detail.empty()
                                                                                        ? opened.error().summary
                                                                                        : opened.error().Message()));
-  auto fd = OwnFd(opened->Release());
+  UniqueFd fd = std::move(*opened);
   std::vector<unsigned char> buf(1 << 20);
   for (;;) {
     if (cancel != nullptr && cancel->cancelled())
       return std::unexpected(MakeError(fmt::format("cancelled while computing the {} hash of {}", type, path)));
-    ssize_t n = ::read(*fd, buf.data(), buf.size());
+    ssize_t n = ::read(fd.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
     if (n < 0)
       return std::unexpected(

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "postprocessors/common/render.h"
+#include "util/unique_fd.h"
 
 namespace kiln::postprocessors::compress {
 namespace {
@@ -25,20 +26,6 @@ struct ArchiveFree {
 };
 struct EntryFree {
   void operator()(archive_entry* e) const { archive_entry_free(e); }
-};
-
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
 };
 
 std::string ArchiveError(archive* a) {
@@ -93,7 +80,7 @@ std::string EntryName(const std::string& path, Archive kind) {
 
 Result<void> AddFile(archive* a, const std::string& path, Archive kind, const CancelToken* cancel) {
   // O_NONBLOCK: a FIFO must not block the open; it is refused below.
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return std::unexpected(MakeError(fmt::format("Unable to read file {}", path), std::strerror(errno)));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0)

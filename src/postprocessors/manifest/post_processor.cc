@@ -16,6 +16,7 @@
 #include "postprocessors/common/artifacts.h"
 #include "postprocessors/manifest/go_json.h"
 #include "ui/output.h"
+#include "util/unique_fd.h"
 #include "json/value.h"
 
 namespace kiln::postprocessors::manifest {
@@ -62,9 +63,7 @@ class ManifestLock {
   explicit ManifestLock(std::string path) : guard_(Mutex()), path_(std::move(path)) {
     for (int i = 0; i < 3; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200 * i));
-      int fd = ::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-      if (fd >= 0) {
-        ::close(fd);
+      if (UniqueFd(::open(path_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600))) {
         held_ = true;
         return;
       }
@@ -185,11 +184,11 @@ Result<engine::PostProcessResult> ManifestPostProcessor::PostProcess(engine::Bui
   manifest->last_run_uuid = ctx.packer_run_uuid;
 
   std::string bytes = SerializeManifest(*manifest);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0664);
-  if (fd < 0) return std::unexpected(MakeError(fmt::format("Unable to write {}", path), std::strerror(errno)));
-  ssize_t n = ::write(fd, bytes.data(), bytes.size());
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0664));
+  if (!fd) return std::unexpected(MakeError(fmt::format("Unable to write {}", path), std::strerror(errno)));
+  ssize_t n = ::write(fd.get(), bytes.data(), bytes.size());
   int saved = errno;
-  ::close(fd);
+  fd.Reset();
   if (n != static_cast<ssize_t>(bytes.size()))
     return std::unexpected(MakeError(fmt::format("Unable to write {}", path), std::strerror(saved)));
   return engine::PostProcessResult{

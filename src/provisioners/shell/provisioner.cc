@@ -108,11 +108,15 @@ constexpr std::uint64_t kSmallScript = 64 * 1024;
 // A local file opened for upload: the stream the communicator reads and the
 // number of bytes it will yield.
 class ScriptReader {
+  struct PrivateTag {};  // only Open makes one
+
  public:
+  ScriptReader(PrivateTag, std::string path, bool binary)
+      : path_(std::move(path)), binary_(binary), file_(path_, std::ios::binary) {}
   static Result<std::unique_ptr<ScriptReader>> Open(const std::string& path, bool binary) {
     // A FIFO would block the open forever: refuse anything but a file.
     if (Result<UniqueFd> regular = OpenRegularFile(path); !regular) return std::unexpected(regular.error());
-    auto r = std::unique_ptr<ScriptReader>(new ScriptReader(path, binary));
+    auto r = std::make_unique<ScriptReader>(PrivateTag{}, path, binary);
     if (!r->file_) return std::unexpected(MakeError(fmt::format("cannot open {}", path), std::strerror(errno)));
     if (Result<void> sized = r->Rewind(); !sized) return std::unexpected(sized.error());
     return r;
@@ -154,9 +158,6 @@ class ScriptReader {
   }
 
  private:
-  ScriptReader(std::string path, bool binary)
-      : path_(std::move(path)), binary_(binary), file_(path_, std::ios::binary) {}
-
   void Reset() {
     file_.clear();
     file_.seekg(0);
